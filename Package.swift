@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ukfs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ukfs", targets: ["ukfs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // libfuse3's low-level API, through a shim that fixes FUSE_USE_VERSION.
+        .systemLibrary(
+            name: "CFuse3",
+            pkgConfig: "fuse3",
+            providers: [.apt(["libfuse3-dev"])]
+        ),
+        // Bridge protocol v1: frames, messages, values (docs/protocol.md).
+        .target(
+            name: "UKBridge",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // The host side of the bridge: connects, handshakes, pipelines requests.
+        .target(
+            name: "UKBridgeClient",
+            dependencies: [
+                "UKBridge",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A simulated Unikraft instance whose store mirrors upstream producers.
+        .target(
+            name: "UKSimulator",
+            dependencies: [
+                "UKBridge",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The FUSE filesystem: tree cache, inodes, the low-level operations.
+        .target(
+            name: "UKFilesystem",
+            dependencies: [
+                "CFuse3", "UKBridge", "UKBridgeClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ukfs",
+            dependencies: [
+                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "UKBridgeTests",
+            dependencies: ["UKBridge", "UKBridgeClient", "UKSimulator",
+                           .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "UKFSIntegrationTests",
+            dependencies: ["ukfs"]
+        ),
+    ]
+)
