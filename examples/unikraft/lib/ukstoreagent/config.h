@@ -7,8 +7,10 @@
 #ifndef UKSTOREAGENT_CONFIG_H
 #define UKSTOREAGENT_CONFIG_H
 
-#ifdef __Unikraft__
-#include <uk/config.h>
+#if defined(__has_include)
+#if __has_include(<uk/config.h>)
+#include <uk/config.h> /* a Unikraft build: Kconfig's values */
+#endif
 #endif
 
 #ifndef CONFIG_LIBUKSTOREAGENT_MAX_PAYLOAD

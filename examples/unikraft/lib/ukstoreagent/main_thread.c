@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Thread glue: a late initcall starts the agent in its own thread, so the
+ * application's main() goes on. The thread owns the transport chosen in
+ * Kconfig and serves one host at a time, forever.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include <uk/config.h>
+#include <uk/init.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/storeagent.h>
+#include <uk/thread.h>
+
+#include "agent.h"
+#include "catalog.h"
+#include "port.h"
+#include "transport.h"
+
+/* All the agent's buffers: static, sized by Kconfig, never allocated. */
+static struct ua_agent agent;
+static struct ua_io io;
+
+void ukstoreagent_stats(struct ukstoreagent_stats *st)
+{
+	struct ua_catalog_stats cs;
+
+	ua_catalog_stats(&cs);
+	st->frames = agent.stats.frames;
+	st->discarded = agent.stats.discarded;
+	st->timeouts = agent.stats.timeouts;
+	st->malformed = agent.stats.malformed;
+	st->objects = cs.objects;
+	st->table_full = cs.table_full;
+	st->events_dropped = cs.events_dropped;
+}
+
+#if CONFIG_LIBUKSTOREAGENT_TRANSPORT_NS16550
+static void serve(const uint8_t boot[8])
+{
+	static struct ua_uart uart;
+
+	if (ua_uart_open(&uart, CONFIG_LIBUKSTOREAGENT_CONSOLE_ID) < 0) {
+		uk_pr_err("ukstoreagent: no console device %d (enable the COM port)\n",
+			  CONFIG_LIBUKSTOREAGENT_CONSOLE_ID);
+		return;
+	}
+	ua_uart_io(&io, &uart);
+	ua_agent_init(&agent, &io, CONFIG_LIBUKSTOREAGENT_NAME, boot);
+	uk_pr_info("ukstoreagent: serving on console device %d\n",
+		   CONFIG_LIBUKSTOREAGENT_CONSOLE_ID);
+	for (;;) /* a serial line has no disconnect: serve returns only on errors */
+		ua_agent_serve(&agent, 0, NULL);
+}
+#else
+static int open_link(int *lfd)
+{
+#if CONFIG_LIBUKSTOREAGENT_TRANSPORT_VPORT
+	(void)lfd;
+	return ua_fd_open(CONFIG_LIBUKSTOREAGENT_VPORT_PATH);
+#else
+	if (*lfd < 0) {
+#if CONFIG_LIBUKSTOREAGENT_TRANSPORT_VSOCK
+		*lfd = ua_fd_listen_vsock(CONFIG_LIBUKSTOREAGENT_PORT);
+#else
+		*lfd = ua_fd_listen_tcp(CONFIG_LIBUKSTOREAGENT_PORT);
+#endif
+		if (*lfd < 0)
+			return *lfd;
+	}
+	return ua_fd_accept(*lfd, NULL);
+#endif
+}
+
+static void serve(const uint8_t boot[8])
+{
+	static struct ua_fd conn;
+	int lfd = -1;
+
+	ua_fd_io(&io, &conn);
+	ua_agent_init(&agent, &io, CONFIG_LIBUKSTOREAGENT_NAME, boot);
+	for (;;) {
+		int fd = open_link(&lfd);
+
+		if (fd < 0) {
+			uk_pr_err("ukstoreagent: transport: %d; retrying\n", fd);
+			uk_sched_thread_sleep(1000000000ull);
+			continue;
+		}
+		conn.fd = fd;
+		ua_agent_new_link(&agent);
+		ua_agent_serve(&agent, 50, NULL);
+		close(fd);
+	}
+}
+#endif
+
+static void agent_thread(void *arg)
+{
+	uint8_t boot[8];
+
+	(void)arg;
+	ua_port_boot_id(boot);
+	ua_catalog_start();
+	serve(boot);
+}
+
+static int ukstoreagent_init(struct uk_init_ctx *ictx)
+{
+	struct uk_thread *t;
+
+	(void)ictx;
+	t = uk_sched_thread_create(uk_sched_current(), agent_thread, NULL,
+				   "ukstoreagent");
+	if (!t) {
+		uk_pr_err("ukstoreagent: cannot create its thread\n");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+uk_late_initcall(ukstoreagent_init, 0x0);
