@@ -109,7 +109,7 @@ public enum CanonicalText {
         return digits.count == 1 ? "0" + digits : digits
     }
 
-    static func hex64(_ value: UInt64) -> String {
+    public static func hex64(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

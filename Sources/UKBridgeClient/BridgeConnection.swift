@@ -1,0 +1,254 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import UKBridge
+
+/// One live connection to a guest: handshaken, pipelined (answers may come in any order), every
+/// request bounded in time. Requests complete through callbacks on the connection's event loop, so
+/// a FUSE handler can return at once and reply when the answer comes.
+public final class BridgeConnection: Sendable {
+    public typealias Completion = @Sendable (Result<Answer, BridgeError>) -> Void
+
+    public let address: BridgeAddress
+    public let hello: HelloInfo
+    /// The largest GET batch and payload both sides accept.
+    public var maxBatch: Int { hello.maxBatch }
+    public static let maxOutstanding = 256
+    public static let hostMaxPayload = ProtocolLimits.maxPayload
+
+    private let channel: Channel
+    private let pending: PendingRequests
+    private let logger: Logger
+
+    init(address: BridgeAddress, hello: HelloInfo, channel: Channel, pending: PendingRequests, logger: Logger) {
+        self.address = address
+        self.hello = hello
+        self.channel = channel
+        self.pending = pending
+        self.logger = logger
+    }
+
+    /// Connects, handshakes, and returns a connection ready for requests. `onEvent` receives object
+    /// events once `watch` is on; `onClose` is told once when the connection ends.
+    public static func connect(to address: BridgeAddress, group: EventLoopGroup, timeout: Duration,
+                               logger: Logger,
+                               onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
+                               onClose: @escaping @Sendable () -> Void = {}) async throws(BridgeError) -> BridgeConnection {
+        let pending = PendingRequests()
+        let channel: Channel
+        do {
+            let bootstrap = ClientBootstrap(group: group)
+                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                             + Int64(timeout.components.attoseconds / 1_000_000_000)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            FrameChannelHandler(maxPayload: hostMaxPayload) { count in
+                                logger.warning("dropped \(count) damaged frame(s) from the guest")
+                            })
+                        try channel.pipeline.syncOperations.addHandler(
+                            AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
+                    }
+                }
+            switch address {
+            case .unix(let path):
+                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            }
+        } catch let error as IOError {
+            throw .unreachable(address, errno: error.errnoCode)
+        } catch let error as ChannelError {
+            if case .connectTimeout = error { throw .noHandshake(address) }
+            throw .unreachable(address, errno: EIO)
+        } catch {
+            throw .unreachable(address, errno: EIO)
+        }
+        pending.startSweeping(on: channel.eventLoop)
+
+        // §2.4: HELLO, and again every 500 ms until the deadline, in case the guest sat in a stale
+        // partial frame or the line was noisy.
+        let deadline = ContinuousClock.now + timeout
+        let request = Request.hello(minVersion: ProtocolLimits.version, maxVersion: ProtocolLimits.version,
+                                    maxPayload: hostMaxPayload)
+        while ContinuousClock.now < deadline {
+            let attempt = min(Duration.milliseconds(500), deadline - ContinuousClock.now)
+            let result = await send(request, on: channel, pending: pending, timeout: attempt)
+            switch result {
+            case .success(.hello(let info)):
+                guard info.version == ProtocolLimits.version else {
+                    channel.close(promise: nil)
+                    throw .incompatible(address, reason: "guest chose version \(info.version)")
+                }
+                return BridgeConnection(address: address, hello: info, channel: channel, pending: pending, logger: logger)
+            case .success(.failure(.hello, let errno)) where errno == WireErrno.EPROTONOSUPPORT:
+                channel.close(promise: nil)
+                throw .incompatible(address, reason: "guest does not speak version \(ProtocolLimits.version)")
+            case .failure(.disconnected):
+                throw .noHandshake(address)
+            case .success, .failure:
+                continue
+            }
+        }
+        channel.close(promise: nil)
+        throw .noHandshake(address)
+    }
+
+    private static func send(_ request: Request, on channel: Channel, pending: PendingRequests,
+                             timeout: Duration) async -> Result<Answer, BridgeError> {
+        await withCheckedContinuation { continuation in
+            submit(request, on: channel, pending: pending, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+    }
+
+    private static func submit(_ request: Request, on channel: Channel, pending: PendingRequests,
+                               timeout: Duration, completion: @escaping Completion) {
+        guard let rid = pending.register(timeout: timeout, completion: completion) else {
+            completion(.failure(.overloaded))
+            return
+        }
+        var buffer = channel.allocator.buffer(capacity: 32)
+        FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encode(request: request, rid: rid, into: &$0) }
+        channel.writeAndFlush(buffer).whenFailure { _ in
+            pending.complete(rid: rid, with: .failure(.disconnected))
+        }
+    }
+
+    /// Sends a request; `completion` runs once, on the event loop, with the answer or the reason
+    /// there is none (after at most `timeout`).
+    public func send(_ request: Request, timeout: Duration, completion: @escaping Completion) {
+        Self.submit(request, on: channel, pending: pending, timeout: timeout, completion: completion)
+    }
+
+    public func send(_ request: Request, timeout: Duration) async -> Result<Answer, BridgeError> {
+        await Self.send(request, on: channel, pending: pending, timeout: timeout)
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    public func close() {
+        channel.close(promise: nil)
+    }
+
+    public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+}
+
+/// The requests waiting for an answer, keyed by request id. A sweep on the event loop fails the
+/// ones past their deadline, so no caller waits longer than it asked.
+final class PendingRequests: Sendable {
+    private struct Waiting {
+        let deadline: ContinuousClock.Instant
+        let completion: BridgeConnection.Completion
+    }
+
+    private struct State {
+        var waiting: [UInt16: Waiting] = [:]
+        var nextID: UInt16 = 1
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+
+    /// A free request id (1…65535, never 0), or nil when too many are outstanding or closed.
+    func register(timeout: Duration, completion: @escaping BridgeConnection.Completion) -> UInt16? {
+        state.withLock { state -> UInt16? in
+            guard !state.closed, state.waiting.count < BridgeConnection.maxOutstanding else { return nil }
+            var rid = state.nextID
+            while rid == 0 || state.waiting[rid] != nil { rid &+= 1 }
+            state.nextID = rid &+ 1
+            state.waiting[rid] = Waiting(deadline: .now + timeout, completion: completion)
+            return rid
+        }
+    }
+
+    /// Completes a request; false if nobody waits for that id (a late or stray answer).
+    @discardableResult
+    func complete(rid: UInt16, with result: Result<Answer, BridgeError>) -> Bool {
+        guard let waiting = state.withLock({ $0.waiting.removeValue(forKey: rid) }) else { return false }
+        waiting.completion(result)
+        return true
+    }
+
+    func failAll(_ error: BridgeError) {
+        let all = state.withLock { state -> [Waiting] in
+            state.closed = true
+            defer { state.waiting.removeAll() }
+            return Array(state.waiting.values)
+        }
+        for waiting in all { waiting.completion(.failure(error)) }
+    }
+
+    func startSweeping(on eventLoop: EventLoop) {
+        eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { [weak self] task in
+            guard let self else { task.cancel(); return }
+            if self.sweep() { task.cancel() }
+        }
+    }
+
+    /// Fails expired requests; true once closed (the sweep then stops).
+    private func sweep() -> Bool {
+        let now = ContinuousClock.now
+        let (expired, closed) = state.withLock { state -> ([Waiting], Bool) in
+            let ids = state.waiting.filter { $0.value.deadline <= now }.map(\.key)
+            return (ids.compactMap { state.waiting.removeValue(forKey: $0) }, state.closed)
+        }
+        for waiting in expired { waiting.completion(.failure(.timedOut)) }
+        return closed
+    }
+}
+
+/// Routes each answer to the request that waits for it and each event to the owner.
+final class AnswerRouter: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let pending: PendingRequests
+    private let logger: Logger
+    private let onEvent: @Sendable (ObjectEvent) -> Void
+    private let onClose: @Sendable () -> Void
+    private var strayAnswers = 0
+
+    init(pending: PendingRequests, logger: Logger, onEvent: @escaping @Sendable (ObjectEvent) -> Void,
+         onClose: @escaping @Sendable () -> Void) {
+        self.pending = pending
+        self.logger = logger
+        self.onEvent = onEvent
+        self.onClose = onClose
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch MessageCodec.decode(unwrapInboundIn(data)) {
+        case .answer(let rid, let answer):
+            if !pending.complete(rid: rid, with: .success(answer)) { noteStray(rid) }
+        case .event(let event):
+            onEvent(event)
+        case .malformed(let type, let rid, let reason):
+            logger.warning("refused a malformed message from the guest", metadata: [
+                "type": "\(type)", "rid": "\(rid)", "reason": "\(reason)"])
+            pending.complete(rid: rid, with: .failure(.unexpectedAnswer))
+        case .unknown(let type, _):
+            logger.warning("refused a message of unknown type from the guest", metadata: ["type": "\(type)"])
+        case .request:
+            logger.warning("refused a request sent by the guest")
+        }
+    }
+
+    /// Answers to requests we no longer wait for are normal after a timeout or a reconnect; say so
+    /// once, then only count.
+    private func noteStray(_ rid: UInt16) {
+        strayAnswers += 1
+        if strayAnswers == 1 {
+            logger.info("ignored an answer to a request not outstanding (late or from an earlier host)", metadata: ["rid": "\(rid)"])
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        pending.failAll(.disconnected)
+        onClose()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("connection error: \(error)")
+        context.close(promise: nil)
+    }
+}

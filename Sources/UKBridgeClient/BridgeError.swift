@@ -1,0 +1,58 @@
+import Foundation
+import UKBridge
+
+/// Everything that can go wrong between ukfs and a guest, each with the errno a filesystem reader
+/// gets and a sentence a user can act on.
+public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// connect() failed: the errno says why (ENOENT no socket, ECONNREFUSED nobody listening …).
+    case unreachable(BridgeAddress, errno: Int32)
+    /// Connected, but no valid HELLO answer in time.
+    case noHandshake(BridgeAddress)
+    /// The guest speaks no protocol version we speak, or sent an impossible HELLO.
+    case incompatible(BridgeAddress, reason: String)
+    /// A request got no answer in time.
+    case timedOut
+    /// The connection closed or is closing.
+    case disconnected
+    /// Too many requests outstanding at once.
+    case overloaded
+    /// The guest answered with an errno.
+    case guest(errno: Int32)
+    /// The guest answered with something that is not an answer to this request.
+    case unexpectedAnswer
+
+    /// What a FUSE reader should get for this failure.
+    public var errno: Int32 {
+        switch self {
+        case .guest(let errno): errno
+        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .noHandshake, .incompatible: EIO
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let address, let errno):
+            let hint = switch errno {
+            case ENOENT: "no such socket — is the instance running?"
+            case ECONNREFUSED: "connection refused — is it running?"
+            case EACCES: "permission denied — run as the instance's owner"
+            default: "is it running?"
+            }
+            return "cannot reach \(address): \(String(cString: strerror(errno)).lowercased()) — \(hint)"
+        case .noHandshake(let address):
+            return "\(address) accepted the connection but never completed the ukfs handshake — is the agent running in the guest?"
+        case .incompatible(let address, let reason):
+            return "\(address) speaks an incompatible bridge protocol: \(reason)"
+        case .timedOut:
+            return "the guest did not answer in time"
+        case .disconnected:
+            return "the connection to the guest was lost"
+        case .overloaded:
+            return "too many requests outstanding to the guest"
+        case .guest(let errno):
+            return "the guest answered: \(String(cString: strerror(errno)))"
+        case .unexpectedAnswer:
+            return "the guest answered with a message of the wrong kind"
+        }
+    }
+}

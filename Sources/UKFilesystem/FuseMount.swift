@@ -1,0 +1,168 @@
+import CFuse3
+import Foundation
+import Logging
+import NIOCore
+import UKBridge
+import UKBridgeClient
+
+/// Options a user gives with `-o`.
+public struct MountOptions: Sendable {
+    public var allowOther = false
+    public var readOnly = false
+    public var timeout: Duration = .seconds(2)
+    public var maxThreads: UInt32 = 16
+    public init() {}
+}
+
+/// Why a mount could not be made, in words a user can act on.
+public enum MountError: Error, CustomStringConvertible {
+    case mountpointMissing(String)
+    case mountpointNotADirectory(String)
+    case mountpointBusy(String)
+    case noFuseDevice
+    case fuseFailed(String)
+    case guest(BridgeError)
+
+    public var description: String {
+        switch self {
+        case .mountpointMissing(let path): "mountpoint \(path) does not exist — create it with mkdir -p \(path)"
+        case .mountpointNotADirectory(let path): "mountpoint \(path) is not a directory — choose a directory"
+        case .mountpointBusy(let path): "mountpoint \(path) is already mounted — unmount it first (ukfs umount \(path))"
+        case .noFuseDevice: "/dev/fuse is missing or not accessible — load the fuse module (modprobe fuse) or install fuse3"
+        case .fuseFailed(let what): "could not mount: \(what)"
+        case .guest(let error): error.description
+        }
+    }
+}
+
+/// One mounted instance: the FUSE session, its loop, and the guest session behind it.
+public final class FuseMount: @unchecked Sendable {
+    // @unchecked: the session pointers are set up before the loop starts and torn down after it.
+    public let mountpoint: String
+    private let filesystem: StoreFilesystem
+    private let notifier: KernelNotifier
+    private let session: GuestSession
+    private let options: MountOptions
+    private let logger: Logger
+    private var fuseSession: OpaquePointer?
+    private var unmounted = false
+    private let unmountLock = NSLock()
+
+    /// Connects to the guest and mounts; throws with a user-facing reason on any failure.
+    public static func mount(instanceName: String, address: BridgeAddress, at mountpoint: String,
+                             options: MountOptions, group: EventLoopGroup, logger: Logger) async throws(MountError) -> FuseMount {
+        try checkMountpoint(mountpoint)
+        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
+        let status = MountStatus(instanceName: instanceName, address: address)
+        let tree = NodeTable(metaFiles: MetaFile.allCases)
+        let notifier = KernelNotifier()
+        let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
+                                   timeout: options.timeout, logger: logger)
+        do throws(BridgeError) {
+            try await session.connect()
+        } catch {
+            throw .guest(error)
+        }
+        let filesystem = StoreFilesystem(tree: tree, session: session, status: status,
+                                         readOnly: options.readOnly, logger: logger)
+        let mount = FuseMount(mountpoint: mountpoint, filesystem: filesystem, notifier: notifier,
+                              session: session, options: options, logger: logger)
+        do throws(MountError) {
+            try mount.createSession(fsname: "ukfs:\(instanceName)")
+        } catch {
+            session.stop()
+            throw error
+        }
+        return mount
+    }
+
+    private init(mountpoint: String, filesystem: StoreFilesystem, notifier: KernelNotifier,
+                 session: GuestSession, options: MountOptions, logger: Logger) {
+        self.mountpoint = mountpoint
+        self.filesystem = filesystem
+        self.notifier = notifier
+        self.session = session
+        self.options = options
+        self.logger = logger
+    }
+
+    static func checkMountpoint(_ path: String) throws(MountError) {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOTCONN { throw .mountpointBusy(path) }
+            throw .mountpointMissing(path)
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .mountpointNotADirectory(path) }
+        var parent = stat()
+        if stat(path + "/..", &parent) == 0, parent.st_dev != info.st_dev || isMountpoint(path) {
+            throw .mountpointBusy(path)
+        }
+    }
+
+    /// True when /proc/self/mountinfo lists `path` as a mountpoint.
+    static func isMountpoint(_ path: String) -> Bool {
+        guard let resolved = realpath(path, nil) else { return false }
+        defer { free(resolved) }
+        let target = String(cString: resolved)
+        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
+        return table.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 4 && fields[4].replacingOccurrences(of: "\\040", with: " ") == target
+        }
+    }
+
+    private func createSession(fsname: String) throws(MountError) {
+        var mountOptions = ["fsname=\(fsname.replacingOccurrences(of: ",", with: "_"))", "subtype=ukfs", "default_permissions"]
+        if options.allowOther { mountOptions.append("allow_other") }
+        if options.readOnly { mountOptions.append("ro") }
+        let arguments = ["ukfs", "-o", mountOptions.joined(separator: ",")]
+        // fuse_args must point at memory that outlives the call: strdup'd C strings.
+        let argv = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: arguments.count + 1)
+        for (index, argument) in arguments.enumerated() { argv[index] = strdup(argument) }
+        argv[arguments.count] = nil
+        var args = fuse_args(argc: Int32(arguments.count), argv: argv, allocated: 0)
+        defer {
+            fuse_opt_free_args(&args)
+            for index in 0..<arguments.count { free(argv[index]) }
+            argv.deallocate()
+        }
+        var ops = FuseOperations.make()
+        let userdata = Unmanaged.passRetained(filesystem).toOpaque()
+        guard let fuseSession = ukfs_fuse_session_new(&args, &ops, MemoryLayout<fuse_lowlevel_ops>.size, userdata) else {
+            Unmanaged<StoreFilesystem>.fromOpaque(userdata).release()
+            throw .fuseFailed("libfuse refused the session options \(mountOptions.joined(separator: ","))")
+        }
+        guard fuse_session_mount(fuseSession, mountpoint) == 0 else {
+            fuse_session_destroy(fuseSession)
+            Unmanaged<StoreFilesystem>.fromOpaque(userdata).release()
+            throw .fuseFailed("the kernel refused to mount \(mountpoint) (see the message above)")
+        }
+        self.fuseSession = fuseSession
+        notifier.start(session: fuseSession)
+    }
+
+    /// Serves requests until unmounted (by `ukfs umount`, fusermount3 -u, or `unmount()`).
+    public func run() {
+        guard let fuseSession else { return }
+        guard let config = fuse_loop_cfg_create() else { return }
+        defer { fuse_loop_cfg_destroy(config) }
+        fuse_loop_cfg_set_max_threads(config, options.maxThreads)
+        fuse_loop_cfg_set_idle_threads(config, 4)
+        _ = ukfs_fuse_session_loop_mt(fuseSession, config)
+        unmount()
+        notifier.stop()
+        session.stop()
+        fuse_session_destroy(fuseSession)
+        self.fuseSession = nil
+    }
+
+    /// Ends the loop and removes the mount; safe from any thread, more than once.
+    public func unmount() {
+        unmountLock.lock()
+        defer { unmountLock.unlock() }
+        guard !unmounted, let fuseSession else { return }
+        unmounted = true
+        fuse_session_exit(fuseSession)
+        fuse_session_unmount(fuseSession)
+    }
+}

@@ -1,0 +1,128 @@
+import CFuse3
+import Foundation
+
+/// The libfuse low-level operation table. C cannot call capturing closures, so each entry finds
+/// the filesystem through the session's userdata, and per-open state through `fi->fh`.
+enum FuseOperations {
+    static func filesystem(_ request: fuse_req_t) -> StoreFilesystem {
+        // The userdata is the StoreFilesystem the mount passed, retained for the session's life.
+        Unmanaged<StoreFilesystem>.fromOpaque(UnsafeRawPointer(fuse_req_userdata(request)!)).takeUnretainedValue()
+    }
+
+    static func name(_ pointer: UnsafePointer<CChar>?) -> [UInt8] {
+        guard let pointer else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+    }
+
+    static func openFile(_ info: UnsafeMutablePointer<fuse_file_info>?) -> OpenFile? {
+        guard let fh = info?.pointee.fh, fh != 0, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) else { return nil }
+        return Unmanaged<OpenFile>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    static func openDirectory(_ info: UnsafeMutablePointer<fuse_file_info>?) -> OpenDirectory? {
+        guard let fh = info?.pointee.fh, fh != 0, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) else { return nil }
+        return Unmanaged<OpenDirectory>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    static func make() -> fuse_lowlevel_ops {
+        var ops = fuse_lowlevel_ops()
+        ops.lookup = { request, parent, name in
+            guard let request else { return }
+            FuseOperations.filesystem(request).lookup(FuseRequest(raw: request), parent: parent, name: FuseOperations.name(name))
+        }
+        ops.forget = { request, ino, count in
+            guard let request else { return }
+            FuseOperations.filesystem(request).forget(ino, count: count)
+            fuse_reply_none(request)
+        }
+        ops.forget_multi = { request, count, forgets in
+            guard let request else { return }
+            let fs = FuseOperations.filesystem(request)
+            for index in 0..<count {
+                if let item = forgets?[index] { fs.forget(item.ino, count: item.nlookup) }
+            }
+            fuse_reply_none(request)
+        }
+        ops.getattr = { request, ino, _ in
+            guard let request else { return }
+            FuseOperations.filesystem(request).getattr(FuseRequest(raw: request), ino: ino)
+        }
+        ops.setattr = { request, ino, attributes, toSet, _ in
+            guard let request else { return }
+            FuseOperations.filesystem(request).setattr(FuseRequest(raw: request), ino: ino, toSet: toSet,
+                                        size: attributes?.pointee.st_size ?? 0)
+        }
+        ops.readlink = { request, ino in
+            guard let request else { return }
+            FuseOperations.filesystem(request).readlink(FuseRequest(raw: request), ino: ino)
+        }
+        ops.opendir = { request, ino, info in
+            guard let request, let info else { return }
+            FuseOperations.filesystem(request).opendir(FuseRequest(raw: request), ino: ino, info: info.pointee)
+        }
+        ops.readdir = { request, _, size, offset, info in
+            guard let request else { return }
+            guard let handle = FuseOperations.openDirectory(info) else { fuse_reply_err(request, EBADF); return }
+            FuseOperations.filesystem(request).readdir(FuseRequest(raw: request), size: size, offset: Int(offset), handle: handle)
+        }
+        ops.releasedir = { request, _, info in
+            guard let request else { return }
+            if let fh = info?.pointee.fh, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) {
+                Unmanaged<OpenDirectory>.fromOpaque(raw).release()
+            }
+            fuse_reply_err(request, 0)
+        }
+        ops.open = { request, ino, info in
+            guard let request, let info else { return }
+            FuseOperations.filesystem(request).open(FuseRequest(raw: request), ino: ino, info: info.pointee)
+        }
+        ops.read = { request, _, size, offset, info in
+            guard let request else { return }
+            guard let file = FuseOperations.openFile(info) else { fuse_reply_err(request, EBADF); return }
+            FuseOperations.filesystem(request).read(FuseRequest(raw: request), size: size, offset: Int(offset), file: file)
+        }
+        ops.write = { request, _, bytes, size, offset, info in
+            guard let request else { return }
+            guard let file = FuseOperations.openFile(info), let bytes else { fuse_reply_err(request, EBADF); return }
+            FuseOperations.filesystem(request).write(FuseRequest(raw: request), bytes: UnsafeRawBufferPointer(start: bytes, count: size),
+                                      offset: Int(offset), file: file)
+        }
+        ops.release = { request, _, info in
+            guard let request else { return }
+            if let fh = info?.pointee.fh, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) {
+                Unmanaged<OpenFile>.fromOpaque(raw).release()
+            }
+            fuse_reply_err(request, 0)
+        }
+        // The tree is the guest's: nothing can be created, removed or renamed from the host.
+        ops.create = { request, _, _, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        ops.mknod = { request, _, _, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        ops.mkdir = { request, _, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        ops.unlink = { request, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        ops.rmdir = { request, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        ops.rename = { request, _, _, _, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        ops.symlink = { request, _, _, _ in
+            guard let request else { return }
+            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
+        }
+        return ops
+    }
+}

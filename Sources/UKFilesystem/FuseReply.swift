@@ -1,0 +1,53 @@
+import CFuse3
+import Foundation
+
+/// A FUSE request to answer exactly once, possibly later and from another thread (the low-level
+/// API allows it). Sendable so a bridge completion can carry it.
+struct FuseRequest: @unchecked Sendable {
+    // @unchecked: fuse_req_t is an opaque handle libfuse lets any thread reply to, once.
+    let raw: fuse_req_t
+
+    func error(_ errno: Int32) {
+        fuse_reply_err(raw, errno)
+    }
+
+    func entry(_ attributes: stat, timeout: Double) {
+        var parameters = fuse_entry_param()
+        parameters.ino = fuse_ino_t(attributes.st_ino)
+        parameters.generation = 1
+        parameters.attr = attributes
+        parameters.attr_timeout = timeout
+        parameters.entry_timeout = timeout
+        fuse_reply_entry(raw, &parameters)
+    }
+
+    func attributes(_ attributes: stat, timeout: Double) {
+        var attributes = attributes
+        fuse_reply_attr(raw, &attributes, timeout)
+    }
+
+    func open(_ info: fuse_file_info) {
+        var info = info
+        fuse_reply_open(raw, &info)
+    }
+
+    func bytes(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { buffer in
+            _ = fuse_reply_buf(raw, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
+        }
+    }
+
+    func written(_ count: Int) {
+        fuse_reply_write(raw, count)
+    }
+
+    func link(_ target: [UInt8]) {
+        (target + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = fuse_reply_readlink(raw, $0.baseAddress) }
+        }
+    }
+
+    func none() {
+        fuse_reply_none(raw)
+    }
+}

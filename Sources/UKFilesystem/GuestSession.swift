@@ -1,0 +1,258 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import UKBridge
+import UKBridgeClient
+
+/// The mount's link to its guest: sends requests on the current connection, keeps the listed
+/// directories true as objects come and go (events), and reconnects with backoff when the
+/// connection ends, re-listing what changed meanwhile.
+final class GuestSession: Sendable {
+    let status: MountStatus
+    let tree: NodeTable
+    let notifier: KernelNotifier
+    let timeout: Duration
+    private let group: EventLoopGroup
+    private let logger: Logger
+
+    private struct State {
+        var connection: BridgeConnection?
+        /// Callers waiting for a directory that is being listed, by directory inode.
+        var listing: [UInt64: [@Sendable (Int32?) -> Void]] = [:]
+        var stopping = false
+        var refusedNames = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(status: MountStatus, tree: NodeTable, notifier: KernelNotifier, group: EventLoopGroup,
+         timeout: Duration, logger: Logger) {
+        self.status = status
+        self.tree = tree
+        self.notifier = notifier
+        self.group = group
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    // MARK: connecting
+
+    /// Connects for the first time; the mount is made only if this succeeds.
+    func connect() async throws(BridgeError) {
+        let connection = try await BridgeConnection.connect(
+            to: status.address, group: group, timeout: timeout, logger: logger,
+            onEvent: { [weak self] event in self?.handle(event) },
+            onClose: { [weak self] in self?.connectionClosed() })
+        await adopt(connection)
+    }
+
+    private func adopt(_ connection: BridgeConnection) async {
+        let previous = status.hello
+        status.hello = connection.hello
+        status.generation = connection.hello.generation
+        state.withLock { $0.connection = connection }
+        _ = await connection.send(.watch(flags: 1), timeout: timeout)
+        status.connection = .connected
+        if let previous {
+            let rebooted = previous.bootID != connection.hello.bootID
+            if rebooted || previous.generation != connection.hello.generation {
+                logger.info(rebooted ? "the instance restarted: refreshing the whole tree" : "objects changed while disconnected: refreshing")
+                refreshAllListed()
+            }
+        }
+    }
+
+    private func connectionClosed() {
+        let stopping = state.withLock { state -> Bool in
+            state.connection = nil
+            return state.stopping
+        }
+        guard !stopping else { return }
+        status.connection = .disconnected(reason: "connection lost")
+        logger.warning("lost the connection to \(status.address); reconnecting")
+        Task { await self.reconnect() }
+    }
+
+    private func reconnect() async {
+        var delay = Duration.milliseconds(100)
+        var attempt = 0
+        while !state.withLock({ $0.stopping }) {
+            attempt += 1
+            status.connection = .reconnecting(attempt: attempt)
+            do {
+                try await connect()
+                logger.info("reconnected to \(status.address)")
+                return
+            } catch {
+                if attempt == 1 { logger.info("reconnect failed: \(error); retrying with backoff") }
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
+    func stop() {
+        let connection = state.withLock { state -> BridgeConnection? in
+            state.stopping = true
+            return state.connection
+        }
+        connection?.close()
+    }
+
+    // MARK: requests
+
+    /// Sends a request on the live connection; with none, fails at once (EIO to the reader).
+    func send(_ request: Request, completion: @escaping BridgeConnection.Completion) {
+        guard let connection = state.withLock({ $0.connection }) else {
+            completion(.failure(.disconnected))
+            return
+        }
+        connection.send(request, timeout: timeout, completion: completion)
+    }
+
+    // MARK: directories
+
+    /// Calls `done` once `dir` is listed (nil) or with the errno that prevented it.
+    func ensureListed(_ dir: UInt64, done: @escaping @Sendable (Int32?) -> Void) {
+        if tree.isListed(dir) { return done(nil) }
+        refresh(dir, done: done)
+    }
+
+    /// Lists `dir` from the guest and makes the tree agree. Concurrent calls for one directory
+    /// share one listing.
+    func refresh(_ dir: UInt64, done: @escaping @Sendable (Int32?) -> Void = { _ in }) {
+        guard let node = tree.node(dir), let scope = node.kind.listScope else { return done(EIO) }
+        let first = state.withLock { state -> Bool in
+            let first = state.listing[dir] == nil
+            state.listing[dir, default: []].append(done)
+            return first
+        }
+        guard first else { return }
+        fetchAll(scope) { [self] result in
+            let outcome: Int32?
+            switch result {
+            case .success(let children):
+                notifier.post(tree.replaceChildren(of: dir, with: wanted(children, in: node)))
+                outcome = nil
+            case .failure(.guest(let errno)) where errno == WireErrno.ENOENT:
+                // The object or library is gone: empty it so lookups inside fail cleanly.
+                notifier.post(tree.replaceChildren(of: dir, with: []))
+                outcome = ENOENT
+            case .failure(let error):
+                outcome = error.errno
+            }
+            let waiting = state.withLock { $0.listing.removeValue(forKey: dir) ?? [] }
+            for callback in waiting { callback(outcome) }
+        }
+    }
+
+    private func refreshAllListed() {
+        for node in tree.listedGuestDirectories() { refresh(node.ino) }
+    }
+
+    /// Every page of a directory; restarts (a few times) if the generation moves between pages.
+    private func fetchAll(_ scope: ListScope, restarts: Int = 3,
+                          done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+        @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
+            send(.list(scope, start: start)) { [self] result in
+                switch result {
+                case .success(.list(let listed)):
+                    if let generation, generation != listed.generation {
+                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, done: done)
+                                            : done(.failure(.timedOut))
+                    }
+                    let all = collected + listed.children
+                    if all.count >= listed.total || listed.children.isEmpty {
+                        return done(.success(all))
+                    }
+                    page(start: all.count, generation: listed.generation, collected: all)
+                case .success(.failure(_, let errno)):
+                    done(.failure(.guest(errno: errno)))
+                case .success:
+                    done(.failure(.unexpectedAnswer))
+                case .failure(let error):
+                    done(.failure(error))
+                }
+            }
+        }
+        page(start: 0, generation: nil, collected: [])
+    }
+
+    /// Turns a guest listing into the children the mount shows: names checked (a refused name is
+    /// logged and left out), aliases added.
+    private func wanted(_ listed: [ListedChild], in dir: Node) -> [(name: [UInt8], kind: NodeKind)] {
+        var seen = Set<[UInt8]>()
+        var result: [(name: [UInt8], kind: NodeKind)] = []
+        for child in listed {
+            var refusal = NameRules.check(child.name)
+            if refusal == nil && !seen.insert(child.name).inserted { refusal = .duplicate }
+            if refusal == nil && dir.kind == .root && child.name == tree.metaFolderName { refusal = .duplicate }
+            if let refusal {
+                noteRefused(child.name, refusal)
+                continue
+            }
+            guard let kind = nodeKind(for: child, in: dir.kind) else {
+                noteRefused(child.name, nil)
+                continue
+            }
+            result.append((child.name, kind))
+        }
+        let aliases: [(name: [UInt8], target: [UInt8])] = switch dir.kind {
+        case .root: Aliases.rootAliases(present: seen)
+        case .library: Aliases.objectAliases(library: dir.name, objects: result.compactMap {
+            if case .object = $0.kind { return $0.name } else { return nil } })
+        default: []
+        }
+        for alias in aliases where seen.insert(alias.name).inserted {
+            result.append((alias.name, .alias(target: alias.target)))
+        }
+        return result
+    }
+
+    /// What a listed child is, given where it was listed; nil when it cannot be there.
+    private func nodeKind(for child: ListedChild, in parent: NodeKind) -> NodeKind? {
+        switch (parent, child.kind) {
+        case (.root, .library):
+            return .library(child.id)
+        case (.library(let lib), .object):
+            return .object(lib: lib, object: child.id)
+        case (.library(let lib), .entry):
+            return child.type.map { .entry(.staticEntry(lib: lib, entry: child.id), $0, child.access) }
+        case (.object(let lib, let object), .entry):
+            guard object < UInt64.max else { return nil }
+            return child.type.map { .entry(.objectEntry(lib: lib, object: object, entry: child.id), $0, child.access) }
+        default:
+            return nil
+        }
+    }
+
+    /// Refused names are logged once each kind of refusal, then counted, so a hostile guest cannot
+    /// flood the log.
+    private func noteRefused(_ name: [UInt8], _ refusal: NameRules.Refusal?) {
+        let count = state.withLock { state -> Int in
+            state.refusedNames += 1
+            return state.refusedNames
+        }
+        if count <= 5 {
+            logger.warning("refused a name from the guest: \(refusal?.description ?? "child of a kind that cannot be there")",
+                           metadata: ["name": "\(CanonicalText.quote(Array(name.prefix(64))))"])
+        }
+    }
+
+    // MARK: events
+
+    private func handle(_ event: ObjectEvent) {
+        status.generation = event.generation
+        // The library's listing changes; the root's too when the library appears or empties.
+        let libraryNode = tree.listing(of: NodeTable.rootID)?.first {
+            if case .library(event.lib) = $0.kind { return true } else { return false }
+        }
+        if let libraryNode, tree.isListed(libraryNode.ino) {
+            refresh(libraryNode.ino)
+        }
+        if tree.isListed(NodeTable.rootID) {
+            refresh(NodeTable.rootID)
+        }
+    }
+}

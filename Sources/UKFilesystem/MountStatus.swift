@@ -1,0 +1,69 @@
+import Synchronization
+import UKBridge
+import UKBridgeClient
+
+/// The read-only files of `/.ukfs/`, which describe the mount itself.
+enum MetaFile: String, CaseIterable, Sendable {
+    case name, address, state, `protocol`, boot_id, generation
+}
+
+/// What `/.ukfs/` reports, updated by the guest session as the connection comes and goes.
+final class MountStatus: Sendable {
+    enum ConnectionState: Sendable, Equatable {
+        case connected
+        case disconnected(reason: String)
+        case reconnecting(attempt: Int)
+
+        var text: String {
+            switch self {
+            case .connected: "connected"
+            case .disconnected(let reason): "disconnected: \(reason)"
+            case .reconnecting(let attempt): "reconnecting (attempt \(attempt))"
+            }
+        }
+    }
+
+    private struct State {
+        var connection: ConnectionState = .connected
+        var hello: HelloInfo?
+        var generation: UInt64 = 0
+    }
+
+    let instanceName: String
+    let address: BridgeAddress
+    private let state = Mutex(State())
+
+    init(instanceName: String, address: BridgeAddress) {
+        self.instanceName = instanceName
+        self.address = address
+    }
+
+    var connection: ConnectionState {
+        get { state.withLock { $0.connection } }
+        set { state.withLock { $0.connection = newValue } }
+    }
+
+    var hello: HelloInfo? {
+        get { state.withLock { $0.hello } }
+        set { state.withLock { $0.hello = newValue } }
+    }
+
+    var generation: UInt64 {
+        get { state.withLock { $0.generation } }
+        set { state.withLock { $0.generation = newValue } }
+    }
+
+    /// The file's text, newline included.
+    func contents(of file: MetaFile) -> [UInt8] {
+        let state = self.state.withLock { $0 }
+        let text: String = switch file {
+        case .name: instanceName
+        case .address: address.description
+        case .state: state.connection.text
+        case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
+        case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
+        case .generation: String(state.generation)
+        }
+        return Array((text + "\n").utf8)
+    }
+}

@@ -1,0 +1,212 @@
+import CFuse3
+import Foundation
+import Logging
+import UKBridge
+import UKBridgeClient
+
+/// The filesystem's operations over the node table and the guest session. Each method answers its
+/// FUSE request exactly once: at once from the cache, or later when the guest has answered.
+final class StoreFilesystem: Sendable {
+    /// How long the kernel may keep names and attributes: long, since invalidation keeps them true;
+    /// still bounded, should a notification ever be lost.
+    static let cacheTimeout = 60.0
+
+    let tree: NodeTable
+    let session: GuestSession
+    let status: MountStatus
+    let attributes = Attributes()
+    let readOnly: Bool
+    private let logger: Logger
+
+    init(tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger) {
+        self.tree = tree
+        self.session = session
+        self.status = status
+        self.readOnly = readOnly
+        self.logger = logger
+    }
+
+    // MARK: names
+
+    func lookup(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
+        switch tree.child(of: parent, named: name, countingLookup: true) {
+        case .found(let node):
+            request.entry(attributes.of(node), timeout: Self.cacheTimeout)
+        case .missing:
+            request.error(ENOENT)
+        case .notADirectory:
+            request.error(ENOTDIR)
+        case .notListed:
+            session.ensureListed(parent) { [self] failure in
+                if let failure { return request.error(failure) }
+                guard case .found(let node) = tree.child(of: parent, named: name, countingLookup: true) else {
+                    return request.error(ENOENT)
+                }
+                request.entry(attributes.of(node), timeout: Self.cacheTimeout)
+            }
+        }
+    }
+
+    func forget(_ ino: UInt64, count: UInt64) {
+        tree.forget(ino, count: count)
+    }
+
+    func getattr(_ request: FuseRequest, ino: UInt64) {
+        guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
+        request.attributes(attributes.of(node), timeout: Self.cacheTimeout)
+    }
+
+    /// Only truncation to 0 is meaningful (the shell's `>` asks for it before writing a value).
+    func setattr(_ request: FuseRequest, ino: UInt64, toSet: Int32, size: off_t) {
+        guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
+        let sizeOnly = toSet & ~(FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME
+                                 | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME) == 0
+        guard sizeOnly else { return request.error(EPERM) }
+        if toSet & FUSE_SET_ATTR_SIZE != 0 {
+            guard case .entry(_, _, let access) = node.kind else { return request.error(EACCES) }
+            if readOnly { return request.error(EROFS) }
+            guard access.contains(.writable) else { return request.error(EACCES) }
+            guard size == 0 else { return request.error(EINVAL) }
+        }
+        request.attributes(attributes.of(node), timeout: Self.cacheTimeout)
+    }
+
+    func readlink(_ request: FuseRequest, ino: UInt64) {
+        guard let node = tree.node(ino), case .alias(let target) = node.kind else { return request.error(EINVAL) }
+        request.link(target)
+    }
+
+    // MARK: directories
+
+    func opendir(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
+        guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
+        guard node.kind.isDirectory else { return request.error(ENOTDIR) }
+        session.ensureListed(ino) { [self] failure in
+            if let failure { return request.error(failure) }
+            guard let children = tree.listing(of: ino) else { return request.error(EIO) }
+            let items = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
+                         OpenDirectory.Item(name: [0x2E, 0x2E], ino: node.parent, mode: S_IFDIR)]
+                + children.map { OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind)) }
+            var info = info
+            info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: items)).toOpaque()))
+            request.open(info)
+        }
+    }
+
+    func readdir(_ request: FuseRequest, size: Int, offset: Int, handle: OpenDirectory) {
+        guard offset >= 0, size > 0 else { return request.bytes([]) }
+        var buffer = [UInt8](repeating: 0, count: min(size, 1 << 20))
+        var used = 0
+        var index = offset
+        while index < handle.items.count {
+            let item = handle.items[index]
+            var attributes = stat()
+            attributes.st_ino = ino_t(item.ino)
+            attributes.st_mode = item.mode
+            let needed = (item.name + [0]).withUnsafeBufferPointer { name in
+                buffer.withUnsafeMutableBytes { out in
+                    name.withMemoryRebound(to: CChar.self) { name in
+                        fuse_add_direntry(request.raw,
+                                          out.baseAddress?.advanced(by: used).assumingMemoryBound(to: CChar.self),
+                                          out.count - used, name.baseAddress, &attributes, off_t(index + 1))
+                    }
+                }
+            }
+            guard needed <= buffer.count - used else { break }
+            used += needed
+            index += 1
+        }
+        request.bytes(buffer[0..<used])
+    }
+
+    // MARK: files
+
+    func open(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
+        guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
+        let accessMode = info.flags & O_ACCMODE
+        let wantsWrite = accessMode != O_RDONLY
+        let wantsRead = accessMode != O_WRONLY
+        let info = Self.directIO(info)
+        switch node.kind {
+        case .metaFile(let file):
+            guard !wantsWrite else { return request.error(EACCES) }
+            reply(request, info: info, OpenFile(node: node, snapshot: status.contents(of: file), writable: false))
+        case .entry(let ref, _, let access):
+            if wantsWrite && readOnly { return request.error(EROFS) }
+            // The daemon checks too: root passes the kernel's permission bits.
+            if wantsWrite && !access.contains(.writable) { return request.error(EACCES) }
+            if wantsRead && !access.contains(.readable) { return request.error(EACCES) }
+            guard wantsRead else {
+                return reply(request, info: info, OpenFile(node: node, snapshot: [], writable: true))
+            }
+            session.send(.get([ref])) { [self] result in
+                switch Self.single(result) {
+                case .value(let value):
+                    reply(request, info: info, OpenFile(node: node, snapshot: value.text + [0x0A], writable: wantsWrite))
+                case .error(let errno):
+                    request.error(errno)
+                }
+            }
+        default:
+            request.error(EISDIR)
+        }
+    }
+
+    /// procfs semantics: no page cache (values change on every open) and no FLUSH request.
+    private static func directIO(_ info: fuse_file_info) -> fuse_file_info {
+        var info = info
+        info.direct_io = 1
+        info.noflush = 1
+        return info
+    }
+
+    private func reply(_ request: FuseRequest, info: fuse_file_info, _ file: OpenFile) {
+        var info = info
+        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(file).toOpaque()))
+        request.open(info)
+    }
+
+    func read(_ request: FuseRequest, size: Int, offset: Int, file: OpenFile) {
+        guard offset >= 0 else { return request.error(EINVAL) }
+        guard offset < file.snapshot.count else { return request.bytes([]) }
+        request.bytes(file.snapshot[offset..<min(file.snapshot.count, offset + size)])
+    }
+
+    /// Each write parses everything written through this open so far and calls the setter, so the
+    /// writer learns at once (EINVAL, ERANGE, the setter's errno) whether the value was taken.
+    func write(_ request: FuseRequest, bytes: UnsafeRawBufferPointer, offset: Int, file: OpenFile) {
+        guard file.writable, case .entry(let ref, let type, _) = file.node.kind else { return request.error(EBADF) }
+        guard offset >= 0, offset + bytes.count <= OpenFile.maxWrite else { return request.error(EFBIG) }
+        let text = file.written.withLock { written -> [UInt8] in
+            if written.count < offset { written.append(contentsOf: repeatElement(0, count: offset - written.count)) }
+            written.replaceSubrange(offset..<min(written.count, offset + bytes.count), with: bytes)
+            return written
+        }
+        let maxString = status.hello?.maxString ?? ProtocolLimits.maxString
+        let value: Value
+        switch Value.parse(text, as: type, maxString: maxString) {
+        case .success(let parsed): value = parsed
+        case .failure(.invalid): return request.error(EINVAL)
+        case .failure(.outOfRange): return request.error(ERANGE)
+        }
+        let count = bytes.count
+        session.send(.set(ref, value)) { result in
+            switch result {
+            case .success(.set): request.written(count)
+            case .success(.failure(_, let errno)): request.error(errno)
+            case .success: request.error(EIO)
+            case .failure(let error): request.error(error.errno)
+            }
+        }
+    }
+
+    /// The one result a single-entry GET answers with, whatever went wrong on the way.
+    static func single(_ result: Result<Answer, BridgeError>) -> EntryResult {
+        switch result {
+        case .success(.get(let results)) where results.count == 1: results[0]
+        case .success(.failure(_, let errno)): .error(errno)
+        case .success: .error(EIO)
+        case .failure(let error): .error(error.errno)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// A failure the user can act on: printed as one `ukfs: …` line on stderr, exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body`, turning a CLIError (or any error) into the one-line message and exit 1.
+    func reportingErrors(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("ukfs: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("ukfs: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Lines for the user on stdout, written at once (not buffered), since scripts and tests wait for them.
+enum Console {
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

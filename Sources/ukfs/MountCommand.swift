@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOPosix
+import UKBridgeClient
+import UKFilesystem
+
+struct MountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mount",
+        abstract: "Mount an instance's store at MOUNTPOINT.",
+        discussion: "Returns once the mount is ready and keeps serving in the background (-f: stay in the foreground).")
+
+    @Argument(help: "An instance name from the registry, or an address (unix:PATH, or a socket path).")
+    var instance: String
+
+    @Argument(help: "An existing, empty directory.")
+    var mountpoint: String
+
+    @Flag(name: [.customShort("f"), .customLong("foreground")], help: "Stay in the foreground; Ctrl-C unmounts.")
+    var foreground = false
+
+    @Option(name: .customShort("o"), help: "Mount options: allow_other, ro, timeout=SECONDS, max_threads=N, log=PATH.")
+    var options: [String] = []
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .warning
+
+    @Option(help: .hidden)
+    var readyFD: Int32?
+
+    func run() async throws {
+        let ready = ReadyChannel(fd: readyFD)
+        do {
+            try await mount(ready: ready)
+        } catch let error as CLIError {
+            ready.fail(error.description)
+            FileHandle.standardError.write(Data("ukfs: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func mount(ready: ReadyChannel) async throws {
+        let parsed = try ParsedMountOptions(options)
+        let target = try ResolvedInstance(instance, registry: InstanceRegistry())
+        let absoluteMountpoint = Self.absolute(mountpoint)
+        if !foreground {
+            try Background.spawnServer(arguments: ["mount", instance, absoluteMountpoint, "--foreground",
+                                                   "--log-level", logLevel.rawValue] + options.flatMap { ["-o", $0] },
+                                       logPath: parsed.logPath)
+            return
+        }
+        let logger = LoggingSetup.logger("ukfs.mount", level: logLevel)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let mount: FuseMount
+        do {
+            mount = try await FuseMount.mount(instanceName: target.name, address: target.address, at: absoluteMountpoint,
+                                              options: parsed.filesystem, group: group, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
+            throw CLIError(error.description)
+        }
+        Signals.onTermination { _ in mount.unmount() }
+        ready.succeed()
+        logger.info("mounted \(target.name) at \(absoluteMountpoint)")
+        await FuseServing.run(mount)
+        try? await group.shutdownGracefully()
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// Runs a mount's blocking FUSE loop on a thread of its own and waits for it to end.
+enum FuseServing {
+    static func run(_ mount: FuseMount) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                mount.run()
+                continuation.resume()
+            }
+            thread.name = "ukfs-fuse"
+            thread.start()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOPosix
+import UKBridgeClient
+import UKSimulator
+
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run a simulated Unikraft instance and register it as NAME.",
+        discussion: "Its store mirrors upstream's producers (docs/simulated-store.md). Ctrl-C stops it.")
+
+    @Argument(help: "The name to register (letters, digits, - _ .).")
+    var name: String
+
+    @Option(help: "Listen on this socket path instead of the registry's NAME.sock.")
+    var socket: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        try await reportingErrors {
+            let logger = LoggingSetup.logger("ukfs.sim", level: logLevel)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let simulator = try await SimulatorProcess.start(name: name, socket: socket, group: group, logger: logger)
+            Console.say("ukfs: simulating instance '\(name)' at \(simulator.path) (Ctrl-C to stop)")
+            _ = await Signals.waitForTermination()
+            await simulator.stop()
+            try? await group.shutdownGracefully()
+        }
+    }
+}
+
+/// A simulator on a socket: registered in the registry folder, or at an explicit path.
+struct SimulatorProcess {
+    let server: SimulatorServer
+    let path: String
+
+    static func start(name: String, socket: String?, group: MultiThreadedEventLoopGroup,
+                      logger: Logger) async throws -> SimulatorProcess {
+        guard InstanceRegistry.isValidName(name) else {
+            throw CLIError("'\(name)' cannot be an instance name: use letters, digits, - _ . (at most 64)")
+        }
+        let path: String
+        if let socket {
+            path = socket
+        } else {
+            let registry = InstanceRegistry()
+            do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
+            path = registry.socketPath(for: name)
+        }
+        try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
+        let store = SimulatedStore(name: name)
+        let oldMask = umask(0o177)   // the socket is born 0600
+        defer { umask(oldMask) }
+        do {
+            let server = try await SimulatorServer.start(store: store, unixSocketPath: path, group: group, logger: logger)
+            return SimulatorProcess(server: server, path: path)
+        } catch {
+            throw CLIError("cannot listen on \(path): \(error) — is the folder writable?")
+        }
+    }
+
+    /// A socket left by a simulator that died is removed; one that still answers is refused.
+    private static func clearStaleSocket(at path: String, name: String, group: MultiThreadedEventLoopGroup,
+                                         logger: Logger) async throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        if let connection = try? await BridgeConnection.connect(to: .unix(path: path), group: group,
+                                                                  timeout: .seconds(1), logger: logger) {
+            connection.close()
+            throw CLIError("an instance is already answering at \(path) — stop it, or choose another name")
+        }
+        unlink(path)
+    }
+
+    func stop() async {
+        await server.close()
+        unlink(path)
+    }
+}
