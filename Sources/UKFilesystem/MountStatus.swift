@@ -18,7 +18,7 @@ final class MountStatus: Sendable {
             switch self {
             case .connected: "connected"
             case .disconnected(let reason): "disconnected: \(reason)"
-            case .reconnecting(let attempt): "reconnecting (attempt \(attempt))"
+            case .reconnecting(let attempt): "disconnected: reconnecting (attempt \(attempt))"
             }
         }
     }

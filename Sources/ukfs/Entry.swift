@@ -1,9 +1,18 @@
+import Dispatch
+
 @main
 enum Entry {
-    static func main() async {
-        // Termination signals are taken by one thread with sigwait (Signals.swift). They must be
-        // blocked before any other thread exists, so every thread inherits the mask.
+    /// A synchronous main on purpose: an async main parks the main thread in libdispatch with every
+    /// signal unblocked, and SIGTERM would then kill ukfs before it can unmount. Here termination
+    /// signals are blocked before any other thread exists, every thread inherits the mask, and one
+    /// thread takes them with sigwait (Signals.swift).
+    static func main() {
         Signals.blockTermination()
-        await Ukfs.main()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await Ukfs.main()
+            done.signal()
+        }
+        done.wait()
     }
 }
