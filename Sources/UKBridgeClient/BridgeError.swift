@@ -32,13 +32,13 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let address, let errno):
-            let hint = switch errno {
+            let reason = switch errno {
             case ENOENT: "no such socket — is the instance running?"
             case ECONNREFUSED: "connection refused — is it running?"
-            case EACCES: "permission denied — run as the instance's owner"
-            default: "is it running?"
+            case EACCES: "permission denied — run ukfs as the instance's owner"
+            default: String(cString: strerror(errno)).lowercased() + " — is it running?"
             }
-            return "cannot reach \(address): \(String(cString: strerror(errno)).lowercased()) — \(hint)"
+            return "cannot reach \(address): \(reason)"
         case .noHandshake(let address):
             return "\(address) accepted the connection but never completed the ukfs handshake — is the agent running in the guest?"
         case .incompatible(let address, let reason):

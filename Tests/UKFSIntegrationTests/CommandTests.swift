@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+/// The `ukfs` command as a user meets it: its answers, its errors, its processes.
+@Suite("The ukfs command")
+struct CommandTests {
+    @Test("mount of an unknown name fails at once, naming it and where it looked")
+    func unknownInstance() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let started = Date()
+        let result = guest.ukfs(["mount", "nosuch", guest.mountpoint])
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result)")
+        #expect(result.stderr.hasPrefix("ukfs: "))
+        #expect(result.stderr.contains("'nosuch'") && result.stderr.contains(guest.registry + "/nosuch.sock"), "\(result)")
+    }
+
+    @Test("mount of a registered name that nobody serves says connection refused")
+    func deadInstance() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        // A socket file with no listener: what a crashed instance leaves behind.
+        #expect(Shell.run("python3 -c 'import socket; s=socket.socket(socket.AF_UNIX); s.bind(\"\(guest.socket)\")'").status == 0)
+        let result = guest.ukfs(["mount", "vm1", guest.mountpoint])
+        #expect(result.status != 0)
+        #expect(result.stderr == "ukfs: cannot reach instance 'vm1' at \(guest.socket): connection refused — is it running?\n", "\(result)")
+    }
+
+    @Test("bad mountpoints get one line each")
+    func badMountpoints() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        let missing = guest.ukfs(["mount", "vm1", guest.folder + "/absent"])
+        #expect(missing.status != 0 && missing.stderr.contains("does not exist"), "\(missing)")
+        FileManager.default.createFile(atPath: guest.folder + "/file", contents: Data())
+        let file = guest.ukfs(["mount", "vm1", guest.folder + "/file"])
+        #expect(file.status != 0 && file.stderr.contains("is not a directory"), "\(file)")
+        try guest.mount()
+        let busy = guest.ukfs(["mount", "vm1", guest.mountpoint])
+        #expect(busy.status != 0 && busy.stderr.contains("already mounted"), "\(busy)")
+        let badOption = guest.ukfs(["mount", "vm1", guest.folder, "-o", "frobnicate"])
+        #expect(badOption.status != 0 && badOption.stderr.contains("unknown mount option 'frobnicate'"), "\(badOption)")
+    }
+
+    @Test("umount removes the mount and ends its background server")
+    func umount() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.mount()
+        #expect(guest.isMountedInKernel)
+        let server = Shell.run("pgrep -f 'ukfs mount vm1 \(guest.mountpoint) --foreground'").stdout
+        #expect(!server.isEmpty)
+        #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
+        #expect(!guest.isMountedInKernel)
+        #expect(Shell.eventually(within: 5) {
+            Shell.run("pgrep -f 'ukfs mount vm1 \(guest.mountpoint) --foreground'").stdout.isEmpty
+        })
+        let again = guest.ukfs(["umount", guest.mountpoint])
+        #expect(again.status != 0 && again.stderr.contains("not a mountpoint"), "\(again)")
+    }
+
+    @Test("list shows registered instances and whether they answer")
+    func list() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        #expect(guest.ukfs(["list"]).stdout.contains("no instances registered in \(guest.registry)"))
+        try guest.startGuest()
+        let listed = guest.ukfs(["list"]).stdout
+        #expect(listed.contains("vm1") && listed.contains("answering") && listed.contains("unix:\(guest.socket)"), "\(listed)")
+        guest.stopGuest()
+        #expect(!FileManager.default.fileExists(atPath: guest.socket), "a stopped simulator removes its socket")
+    }
+
+    @Test("sim refuses a name that is already answering")
+    func simDuplicate() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        let second = guest.ukfs(["sim", "vm1"], timeout: 10)
+        #expect(second.status != 0 && second.stderr.contains("already answering"), "\(second)")
+    }
+
+    @Test("the address forms unix:PATH and a plain path mount too")
+    func addresses() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        #expect(guest.ukfs(["mount", "unix:" + guest.socket, guest.mountpoint]).status == 0)
+        #expect(guest.read(".ukfs/name") == "vm1\n")
+        #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
+        #expect(guest.ukfs(["mount", guest.socket, guest.mountpoint]).status == 0)
+        #expect(guest.read("libukprint/console_lvl") == "3\n")
+        #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
+    }
+
+    @Test("SIGTERM to the mount's server unmounts cleanly and exits 0")
+    func sigterm() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        guard let pid = Shell.spawn([Paths.ukfs, "mount", "vm1", guest.mountpoint, "-f"], environment: guest.environment) else {
+            Issue.record("cannot start ukfs")
+            return
+        }
+        #expect(Shell.eventually(within: 10) { guest.isMountedInKernel })
+        kill(pid, SIGTERM)
+        var status: Int32 = -1
+        #expect(Shell.eventually(within: 10) { waitpid(pid, &status, WNOHANG) == pid })
+        #expect(status == 0)
+        #expect(!guest.isMountedInKernel)
+    }
+
+    @Test("demo mounts a simulated instance and Ctrl-C unmounts it")
+    func demo() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        guard let pid = Shell.spawn([Paths.ukfs, "demo", guest.mountpoint], environment: guest.environment) else {
+            Issue.record("cannot start ukfs demo")
+            return
+        }
+        #expect(Shell.eventually(within: 10) { guest.isMountedInKernel })
+        #expect(UInt64(guest.read("net/eth0/rx_bytes").dropLast()) != nil)
+        kill(pid, SIGINT)
+        var status: Int32 = -1
+        #expect(Shell.eventually(within: 10) { waitpid(pid, &status, WNOHANG) == pid })
+        #expect(status == 0)
+        #expect(!guest.isMountedInKernel)
+    }
+
+    @Test("the example NIC monitor prints a rate per NIC from the mount")
+    func nicMonitorExample() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.mount()
+        #expect(guest.sh("echo 2 > \"$M/appsim/netdev_count\"").status == 0)
+        let result = guest.sh("'\(Paths.packageRoot)/examples/nic-monitor.sh' \"$M\" 1 2", timeout: 30)
+        #expect(result.status == 0, "\(result)")
+        let rates = result.stdout.split(separator: "\n").filter { $0.hasPrefix("netdev") }
+        #expect(rates.count == 4, "\(result.stdout)")
+        for line in rates {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            // netdevN rx RATE B/s tx RATE B/s: a running NIC receives something every second.
+            #expect(fields.count == 7 && (Int(fields[2]) ?? 0) > 0 && (Int(fields[5]) ?? 0) > 0, "\(line)")
+        }
+    }
+}
