@@ -89,10 +89,11 @@ final class SimulatorConnectionHandler: ChannelInboundHandler {
         switch request {
         case .hello(let minVersion, let maxVersion, let maxPayload):
             unwatch()
+            guard maxPayload >= ProtocolLimits.minPayload else { return .failure(.hello, errno: WireErrno.EPROTO) }
             guard minVersion <= ProtocolLimits.version, ProtocolLimits.version <= maxVersion else {
                 return .failure(.hello, errno: WireErrno.EPROTONOSUPPORT)
             }
-            hostMaxPayload = max(ProtocolLimits.minPayload, maxPayload)
+            hostMaxPayload = maxPayload
             return .hello(store.hello(hostMaxPayload: hostMaxPayload))
         case .list(let scope, let start):
             return store.list(scope, start: start, maxPayload: hostMaxPayload)
