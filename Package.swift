@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UKFSIntegrationTests",
-            dependencies: ["ukfs"]
+            dependencies: ["ukfs", "UKBridge", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]
 )

@@ -44,9 +44,12 @@ public final class BridgeConnection: Sendable {
                                              + Int64(timeout.components.attoseconds / 1_000_000_000)))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let damaged = LogThrottle()
                         try channel.pipeline.syncOperations.addHandler(
                             FrameChannelHandler(maxPayload: hostMaxPayload) { count in
-                                logger.warning("dropped \(count) damaged frame(s) from the guest")
+                                if let total = damaged.note(count) {
+                                    logger.warning("dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
+                                }
                             })
                         try channel.pipeline.syncOperations.addHandler(
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
@@ -206,6 +209,7 @@ final class AnswerRouter: ChannelInboundHandler {
     private let onEvent: @Sendable (ObjectEvent) -> Void
     private let onClose: @Sendable () -> Void
     private var strayAnswers = 0
+    private let refusals = LogThrottle()
 
     init(pending: PendingRequests, logger: Logger, onEvent: @escaping @Sendable (ObjectEvent) -> Void,
          onClose: @escaping @Sendable () -> Void) {
@@ -222,13 +226,19 @@ final class AnswerRouter: ChannelInboundHandler {
         case .event(let event):
             onEvent(event)
         case .malformed(let type, let rid, let reason):
-            logger.warning("refused a malformed message from the guest", metadata: [
-                "type": "\(type)", "rid": "\(rid)", "reason": "\(reason)"])
+            if let total = refusals.note() {
+                logger.warning("refused a malformed message from the guest", metadata: [
+                    "type": "\(type)", "rid": "\(rid)", "reason": "\(reason)", "total": "\(total)"])
+            }
             pending.complete(rid: rid, with: .failure(.unexpectedAnswer))
         case .unknown(let type, _):
-            logger.warning("refused a message of unknown type from the guest", metadata: ["type": "\(type)"])
+            if let total = refusals.note() {
+                logger.warning("refused a message of unknown type from the guest", metadata: ["type": "\(type)", "total": "\(total)"])
+            }
         case .request:
-            logger.warning("refused a request sent by the guest")
+            if let total = refusals.note() {
+                logger.warning("refused a request sent by the guest", metadata: ["total": "\(total)"])
+            }
         }
     }
 

@@ -31,6 +31,8 @@ public struct InstanceRegistry: Sendable {
     public enum Resolution: Sendable {
         case address(BridgeAddress, name: String?)
         case unknown(name: String, lookedIn: String)
+        /// A socket somebody else owns: following it could hand our mount to their process.
+        case foreign(name: String, path: String, uid: uid_t)
         case invalid(String)
     }
 
@@ -43,6 +45,7 @@ public struct InstanceRegistry: Sendable {
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else {
             return .unknown(name: nameOrAddress, lookedIn: path)
         }
+        guard info.st_uid == getuid() else { return .foreign(name: nameOrAddress, path: path, uid: info.st_uid) }
         return .address(.unix(path: path), name: nameOrAddress)
     }
 

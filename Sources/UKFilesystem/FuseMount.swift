@@ -11,6 +11,8 @@ public struct MountOptions: Sendable {
     public var readOnly = false
     public var timeout: Duration = .seconds(2)
     public var maxThreads: UInt32 = 16
+    /// Mount even if the guest does not answer yet (a VM still booting), and connect when it does.
+    public var waitForGuest = false
     public init() {}
 }
 
@@ -61,7 +63,9 @@ public final class FuseMount: @unchecked Sendable {
         do throws(BridgeError) {
             try await session.connect()
         } catch {
-            throw .guest(error)
+            guard options.waitForGuest else { throw .guest(error) }
+            logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
+            session.startReconnecting()
         }
         let filesystem = StoreFilesystem(tree: tree, session: session, status: status,
                                          readOnly: options.readOnly, logger: logger)
@@ -86,17 +90,52 @@ public final class FuseMount: @unchecked Sendable {
         self.logger = logger
     }
 
-    static func checkMountpoint(_ path: String) throws(MountError) {
+    /// Fails unless `path` can take a new mount; recovers a stale ukfs mount left by a dead server.
+    public static func checkMountpoint(_ path: String) throws(MountError) {
         var info = stat()
         if stat(path, &info) != 0 {
-            if errno == ENOTCONN { throw .mountpointBusy(path) }
-            throw .mountpointMissing(path)
+            guard errno == ENOTCONN else { throw .mountpointMissing(path) }
+            try recoverStaleMount(path)
+            guard stat(path, &info) == 0 else { throw .mountpointMissing(path) }
         }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .mountpointNotADirectory(path) }
         var parent = stat()
         if stat(path + "/..", &parent) == 0, parent.st_dev != info.st_dev || isMountpoint(path) {
             throw .mountpointBusy(path)
         }
+    }
+
+    /// A FUSE mount whose server died (SIGKILL, crash) answers every access with ENOTCONN until
+    /// it is unmounted. Ours (type fuse.ukfs) are detached so the new mount can take the place.
+    static func recoverStaleMount(_ path: String) throws(MountError) {
+        guard mountType(of: path) == "fuse.ukfs" else { throw .mountpointBusy(path) }
+        FileHandle.standardError.write(Data("ukfs: \(path) was left mounted by a ukfs that died; recovering it\n".utf8))
+        if getuid() == 0 {
+            guard umount2(path, Int32(MNT_DETACH)) == 0 else {
+                throw .fuseFailed("cannot detach the stale mount at \(path): \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        let helper = Process()
+        helper.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
+        helper.arguments = ["-uz", path]
+        do { try helper.run() } catch { throw .fuseFailed("cannot run fusermount3 -uz \(path): \(error)") }
+        helper.waitUntilExit()
+        guard helper.terminationStatus == 0 else { throw .fuseFailed("fusermount3 -uz \(path) failed") }
+    }
+
+    /// The filesystem type /proc/self/mountinfo gives for the mountpoint `path`, if it is one.
+    static func mountType(of path: String) -> String? {
+        let target = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
+        for line in table.split(separator: "\n").reversed() {
+            let halves = line.components(separatedBy: " - ")
+            let fields = halves[0].split(separator: " ")
+            guard halves.count == 2, fields.count > 4,
+                  fields[4].replacingOccurrences(of: "\\040", with: " ") == target else { continue }
+            return halves[1].split(separator: " ").first.map(String.init)
+        }
+        return nil
     }
 
     /// True when /proc/self/mountinfo lists `path` as a mountpoint.

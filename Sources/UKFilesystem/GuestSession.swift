@@ -20,6 +20,9 @@ final class GuestSession: Sendable {
         var connection: BridgeConnection?
         /// Callers waiting for a directory that is being listed, by directory inode.
         var listing: [UInt64: [@Sendable (Int32?) -> Void]] = [:]
+        /// Directories that changed while being listed: listed once more when the listing ends,
+        /// so an event is never lost and a flood of events costs at most two listings.
+        var relist: Set<UInt64> = []
         var stopping = false
         var refusedNames = 0
     }
@@ -54,13 +57,25 @@ final class GuestSession: Sendable {
         state.withLock { $0.connection = connection }
         _ = await connection.send(.watch(flags: 1), timeout: timeout)
         status.connection = .connected
-        if let previous {
-            let rebooted = previous.bootID != connection.hello.bootID
-            if rebooted || previous.generation != connection.hello.generation {
-                logger.info(rebooted ? "the instance restarted: refreshing the whole tree" : "objects changed while disconnected: refreshing")
-                refreshAllListed()
-            }
+        if let previous, previous.bootID != connection.hello.bootID {
+            // Another boot: nothing the kernel holds about the old tree may survive, even where
+            // names and ids look the same.
+            logger.info("the instance restarted (new boot id): replacing the whole tree")
+            notifier.post(tree.forgetGuestTree())
+        } else if let previous, previous.generation != connection.hello.generation {
+            logger.info("objects changed while disconnected: refreshing")
+            refreshAllListed()
         }
+        // The root is listed up front, so `ls` of the mount works even if the guest goes away.
+        await withCheckedContinuation { continuation in
+            ensureListed(NodeTable.rootID) { _ in continuation.resume() }
+        }
+    }
+
+    /// For a mount made before the guest answered (-o wait).
+    func startReconnecting() {
+        status.connection = .disconnected(reason: "waiting for the guest")
+        Task { await self.reconnect() }
     }
 
     private func connectionClosed() {
@@ -108,7 +123,10 @@ final class GuestSession: Sendable {
             completion(.failure(.disconnected))
             return
         }
-        connection.send(request, timeout: timeout, completion: completion)
+        connection.send(request, timeout: timeout) { [status] result in
+            if case .failure(.timedOut) = result { status.noteTimeout() } else { status.noteAnswer() }
+            completion(result)
+        }
     }
 
     // MARK: directories
@@ -125,10 +143,15 @@ final class GuestSession: Sendable {
         guard let node = tree.node(dir), let scope = node.kind.listScope else { return done(EIO) }
         let first = state.withLock { state -> Bool in
             let first = state.listing[dir] == nil
+            if !first { state.relist.insert(dir) }
             state.listing[dir, default: []].append(done)
             return first
         }
         guard first else { return }
+        list(dir, node: node, scope: scope)
+    }
+
+    private func list(_ dir: UInt64, node: Node, scope: ListScope) {
         fetchAll(scope) { [self] result in
             let outcome: Int32?
             switch result {
@@ -142,7 +165,11 @@ final class GuestSession: Sendable {
             case .failure(let error):
                 outcome = error.errno
             }
-            let waiting = state.withLock { $0.listing.removeValue(forKey: dir) ?? [] }
+            let (waiting, again) = state.withLock { state -> ([@Sendable (Int32?) -> Void], Bool) in
+                if state.relist.remove(dir) != nil { return ([], true) }
+                return (state.listing.removeValue(forKey: dir) ?? [], false)
+            }
+            if again { return list(dir, node: node, scope: scope) }
             for callback in waiting { callback(outcome) }
         }
     }

@@ -27,6 +27,8 @@ final class MountStatus: Sendable {
         var connection: ConnectionState = .connected
         var hello: HelloInfo?
         var generation: UInt64 = 0
+        /// Requests that timed out since the guest last answered anything.
+        var unanswered = 0
     }
 
     let instanceName: String
@@ -53,13 +55,24 @@ final class MountStatus: Sendable {
         set { state.withLock { $0.generation = newValue } }
     }
 
+    func noteAnswer() {
+        state.withLock { $0.unanswered = 0 }
+    }
+
+    func noteTimeout() {
+        state.withLock { $0.unanswered += 1 }
+    }
+
     /// The file's text, newline included.
     func contents(of file: MetaFile) -> [UInt8] {
         let state = self.state.withLock { $0 }
         let text: String = switch file {
         case .name: instanceName
         case .address: address.description
-        case .state: state.connection.text
+        case .state:
+            state.connection == .connected && state.unanswered > 0
+                ? "connected, not answering (\(state.unanswered) requests timed out)"
+                : state.connection.text
         case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
         case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
         case .generation: String(state.generation)

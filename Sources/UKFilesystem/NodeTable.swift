@@ -97,6 +97,13 @@ final class NodeTable: Sendable {
         state.withLock { state in
             guard let dir = state.nodes[parent] else { return .missing }
             guard dir.kind.isDirectory else { return .notADirectory }
+            if parent == Self.rootID && name == metaFolderName, var meta = state.nodes[metaFolder] {
+                if countingLookup {
+                    meta.lookups += 1
+                    state.nodes[metaFolder] = meta
+                }
+                return .found(meta)
+            }
             guard let children = dir.children else { return .notListed }
             guard let ino = children[name], var child = state.nodes[ino] else { return .missing }
             if countingLookup {
@@ -107,9 +114,13 @@ final class NodeTable: Sendable {
         }
     }
 
-    /// Children in listing order, for readdir; nil when not listed yet.
+    /// Children in listing order, for readdir; nil when not listed yet — except the root, which
+    /// always has at least `.ukfs`, so a mount whose guest never answered still shows its state.
     func listing(of dir: UInt64) -> [Node]? {
         state.withLock { state in
+            if dir == Self.rootID, state.nodes[dir]?.children == nil {
+                return state.nodes[metaFolder].map { [$0] }
+            }
             guard let node = state.nodes[dir], node.children != nil else { return nil }
             return node.order.compactMap { name in node.children?[name].flatMap { state.nodes[$0] } }
         }
@@ -159,6 +170,25 @@ final class NodeTable: Sendable {
                 node.order.insert(metaFolderName, at: 0)
             }
             state.nodes[dir] = node
+            return invalidations
+        }
+    }
+
+    /// Drops everything the guest put in the tree (its root children but `.ukfs`), for a guest that
+    /// rebooted; returns what the kernel must forget. The root is listed anew on next use.
+    func forgetGuestTree() -> [KernelInvalidation] {
+        state.withLock { state in
+            guard var root = state.nodes[Self.rootID], let children = root.children else { return [] }
+            var invalidations: [KernelInvalidation] = []
+            for (name, ino) in children where ino != metaFolder {
+                if let child = state.nodes[ino], child.lookups > 0 {
+                    invalidations.append(.delete(parent: Self.rootID, child: ino, name: name))
+                }
+                Self.detach(ino, in: &state)
+            }
+            root.children = nil
+            root.order = []
+            state.nodes[Self.rootID] = root
             return invalidations
         }
     }

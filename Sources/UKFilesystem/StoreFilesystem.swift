@@ -16,6 +16,7 @@ final class StoreFilesystem: Sendable {
     let status: MountStatus
     let attributes = Attributes()
     let readOnly: Bool
+    let interrupts = InterruptibleRequests()
     private let logger: Logger
 
     init(tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger) {
@@ -37,12 +38,16 @@ final class StoreFilesystem: Sendable {
         case .notADirectory:
             request.error(ENOTDIR)
         case .notListed:
-            session.ensureListed(parent) { [self] failure in
-                if let failure { return request.error(failure) }
-                guard case .found(let node) = tree.child(of: parent, named: name, countingLookup: true) else {
-                    return request.error(ENOENT)
+            interruptibly(request) { answer in
+                session.ensureListed(parent) { [self] failure in
+                    answer { request in
+                        if let failure { return request.error(failure) }
+                        guard case .found(let node) = tree.child(of: parent, named: name, countingLookup: true) else {
+                            return request.error(ENOENT)
+                        }
+                        request.entry(attributes.of(node), timeout: Self.cacheTimeout)
+                    }
                 }
-                request.entry(attributes.of(node), timeout: Self.cacheTimeout)
             }
         }
     }
@@ -81,15 +86,20 @@ final class StoreFilesystem: Sendable {
     func opendir(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
         guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
         guard node.kind.isDirectory else { return request.error(ENOTDIR) }
-        session.ensureListed(ino) { [self] failure in
-            if let failure { return request.error(failure) }
-            guard let children = tree.listing(of: ino) else { return request.error(EIO) }
-            let items = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
-                         OpenDirectory.Item(name: [0x2E, 0x2E], ino: node.parent, mode: S_IFDIR)]
-                + children.map { OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind)) }
-            var info = info
-            info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: items)).toOpaque()))
-            request.open(info)
+        interruptibly(request) { answer in
+            session.ensureListed(ino) { [self] failure in
+                answer { request in
+                    // The root falls back to what it has (at least .ukfs) when the guest is away.
+                    if let failure, ino != NodeTable.rootID { return request.error(failure) }
+                    guard let children = tree.listing(of: ino) else { return request.error(failure ?? EIO) }
+                    let items = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
+                                 OpenDirectory.Item(name: [0x2E, 0x2E], ino: node.parent, mode: S_IFDIR)]
+                        + children.map { OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind)) }
+                    var info = info
+                    info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: items)).toOpaque()))
+                    request.open(info)
+                }
+            }
         }
     }
 
@@ -139,12 +149,16 @@ final class StoreFilesystem: Sendable {
             guard wantsRead else {
                 return reply(request, info: info, OpenFile(node: node, snapshot: [], writable: true))
             }
-            session.send(.get([ref])) { [self] result in
-                switch Self.single(result) {
-                case .value(let value):
-                    reply(request, info: info, OpenFile(node: node, snapshot: value.text + [0x0A], writable: wantsWrite))
-                case .error(let errno):
-                    request.error(errno)
+            interruptibly(request) { answer in
+                session.send(.get([ref])) { [self] result in
+                    answer { request in
+                        switch Self.single(result) {
+                        case .value(let value):
+                            reply(request, info: info, OpenFile(node: node, snapshot: value.text + [0x0A], writable: wantsWrite))
+                        case .error(let errno):
+                            request.error(errno)
+                        }
+                    }
                 }
             }
         default:
@@ -190,12 +204,16 @@ final class StoreFilesystem: Sendable {
         case .failure(.outOfRange): return request.error(ERANGE)
         }
         let count = bytes.count
-        session.send(.set(ref, value)) { result in
-            switch result {
-            case .success(.set): request.written(count)
-            case .success(.failure(_, let errno)): request.error(errno)
-            case .success: request.error(EIO)
-            case .failure(let error): request.error(error.errno)
+        interruptibly(request) { answer in
+            session.send(.set(ref, value)) { result in
+                answer { request in
+                    switch result {
+                    case .success(.set): request.written(count)
+                    case .success(.failure(_, let errno)): request.error(errno)
+                    case .success: request.error(EIO)
+                    case .failure(let error): request.error(error.errno)
+                    }
+                }
             }
         }
     }

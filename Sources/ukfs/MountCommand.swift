@@ -20,7 +20,7 @@ struct MountCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("f"), .customLong("foreground")], help: "Stay in the foreground; Ctrl-C unmounts.")
     var foreground = false
 
-    @Option(name: .customShort("o"), help: "Mount options: allow_other, ro, timeout=SECONDS, max_threads=N, log=PATH.")
+    @Option(name: .customShort("o"), help: "Mount options: allow_other, ro, wait, timeout=SECONDS, max_threads=N, log=PATH.")
     var options: [String] = []
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
@@ -45,6 +45,9 @@ struct MountCommand: AsyncParsableCommand {
         let target = try ResolvedInstance(instance, registry: InstanceRegistry())
         let absoluteMountpoint = Self.absolute(mountpoint)
         if !foreground {
+            // Checked here too, so that what the user must know (a recovered stale mount, a busy
+            // mountpoint) reaches this terminal rather than the server's log.
+            do { try FuseMount.checkMountpoint(absoluteMountpoint) } catch { throw CLIError(error.description) }
             try Background.spawnServer(arguments: ["mount", instance, absoluteMountpoint, "--foreground",
                                                    "--log-level", logLevel.rawValue] + options.flatMap { ["-o", $0] },
                                        logPath: parsed.logPath)

@@ -14,6 +14,7 @@ struct ParsedMountOptions {
             case ("allow_other", nil): filesystem.allowOther = true
             case ("ro", nil): filesystem.readOnly = true
             case ("rw", nil): filesystem.readOnly = false
+            case ("wait", nil): filesystem.waitForGuest = true
             case ("timeout", let value?):
                 guard let seconds = Double(value), seconds > 0, seconds <= 3600 else {
                     throw CLIError("-o timeout=\(value): give seconds between 0 and 3600, e.g. timeout=2")
@@ -27,7 +28,7 @@ struct ParsedMountOptions {
             case ("log", let value?) where !value.isEmpty:
                 logPath = value
             default:
-                throw CLIError("unknown mount option '\(option)' — known: allow_other, ro, timeout=SECONDS, max_threads=N, log=PATH")
+                throw CLIError("unknown mount option '\(option)' — known: allow_other, ro, wait, timeout=SECONDS, max_threads=N, log=PATH")
             }
         }
     }

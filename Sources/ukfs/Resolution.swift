@@ -12,6 +12,8 @@ struct ResolvedInstance {
             self.address = address
         case .unknown(let name, let lookedIn):
             throw CLIError("unknown instance '\(name)': no socket at \(lookedIn) — start it (ukfs sim \(name)), list known ones (ukfs list), or give unix:PATH")
+        case .foreign(let name, let path, let uid):
+            throw CLIError("refusing instance '\(name)': \(path) belongs to uid \(uid), not you — give its address explicitly (unix:\(path)) if you trust it")
         case .invalid(let text):
             throw CLIError("'\(text)' is neither an instance name (letters, digits, - _ .) nor an address (unix:PATH)")
         }

@@ -62,7 +62,7 @@ final class Instance: @unchecked Sendable {
     let registry: String
     let backend: Backend
     private var guest: pid_t?
-    private(set) var mounted = false
+    var mounted = false
 
     init(_ backend: Backend = .simulator, name: String = "vm1") throws {
         self.backend = backend
@@ -101,6 +101,13 @@ final class Instance: @unchecked Sendable {
         guard result.status == 0 else { throw FixtureError("ukfs mount failed: \(result)") }
         mounted = true
         return self
+    }
+
+    /// Mounts a guest the test started itself (e.g. a HostileGuest on `socket`).
+    func mountOnly(options: [String] = []) throws {
+        let result = ukfs(["mount", name, mountpoint] + options)
+        guard result.status == 0 else { throw FixtureError("ukfs mount failed: \(result)") }
+        mounted = true
     }
 
     /// Runs the built `ukfs` with this test's registry.

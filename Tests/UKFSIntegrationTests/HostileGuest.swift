@@ -1,0 +1,181 @@
+import Foundation
+import NIOCore
+import Synchronization
+import UKBridge
+
+/// A guest double that misbehaves on purpose, serving a tiny store over a Unix socket from threads
+/// of the test process (the mount under test is a separate `ukfs` process, so no deadlock).
+/// Store: library 0 `libtest` with `value` (u64, id 1, rises on every read) and `knob` (u8, id 2, rw).
+final class HostileGuest: @unchecked Sendable {
+    enum Behaviour: Sendable {
+        /// Answers correctly.
+        case normal
+        /// Accepts connections and never sends a byte.
+        case silent
+        /// Answers every frame with noise.
+        case garbage
+        /// Answers all but GET, which it never answers.
+        case stallGets
+        /// Answers GET one byte every 50 ms.
+        case dribbleGets
+        /// Lists names a filesystem must never show, beside good ones.
+        case evilNames
+        /// After WATCH, floods events and answers to requests never made, then behaves.
+        case flood
+    }
+
+    let path: String
+    let behaviour: Behaviour
+    let bootID: UInt64
+    private let listener: Int32
+    private let stopped = Atomic<Bool>(false)
+    private let connections = Mutex<[Int32]>([])
+    private let reads = Atomic<UInt64>(0)
+    private let knob = Atomic<UInt8>(1)
+
+    init(path: String, behaviour: Behaviour, bootID: UInt64 = .random(in: 1...UInt64.max)) throws {
+        self.path = path
+        self.behaviour = behaviour
+        self.bootID = bootID
+        unlink(path)
+        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw FixtureError("socket path too long") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(listener, 8) == 0 else { throw FixtureError("cannot listen on \(path)") }
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        for fd in connections.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
+        unlink(path)
+    }
+
+    private func acceptLoop() {
+        while !stopped.load(ordering: .acquiring) {
+            let fd = accept(listener, nil, nil)
+            guard fd >= 0 else { return }
+            connections.withLock { $0.append(fd) }
+            let thread = Thread { [self] in serve(fd) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var receiver = FrameReceiver()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !stopped.load(ordering: .acquiring) {
+            let count = read(fd, &chunk, chunk.count)
+            guard count > 0 else { return }
+            if behaviour == .silent { continue }
+            receiver.append(Array(chunk[0..<count]))
+            while let payload = receiver.nextPayload() {
+                guard case .request(let rid, let request) = MessageCodec.decode(payload) else { continue }
+                if behaviour == .garbage {
+                    transmit(fd, (0..<200).map { _ in UInt8.random(in: 0...255) })
+                    continue
+                }
+                respond(fd, rid: rid, request: request)
+            }
+        }
+    }
+
+    private func respond(_ fd: Int32, rid: UInt16, request: Request) {
+        switch request {
+        case .hello:
+            answer(fd, rid, .hello(HelloInfo(version: 1, maxPayload: 4096, maxBatch: 64, maxString: 1024,
+                                             bootID: bootID, generation: 1, name: Array("hostile".utf8))))
+        case .list(.root, _):
+            var children = [ListedChild(kind: .library, id: 0, name: Array("libtest".utf8))]
+            if behaviour == .evilNames {
+                for (index, name) in ["a/b", "..", ".", "x\0y", "libtest", "good"].enumerated() {
+                    children.append(ListedChild(kind: .library, id: UInt64(10 + index), name: Array(name.utf8)))
+                }
+            }
+            answer(fd, rid, .list(ListPage(generation: 1, total: children.count, children: children)))
+        case .list(.library(let lib), _):
+            guard lib == 0 || (behaviour == .evilNames && lib >= 10) else { return answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT)) }
+            answer(fd, rid, .list(ListPage(generation: 1, total: 2, children: [
+                ListedChild(kind: .entry, id: 1, type: .u64, access: .readable, name: Array("value".utf8)),
+                ListedChild(kind: .entry, id: 2, type: .u8, access: [.readable, .writable], name: Array("knob".utf8)),
+            ])))
+        case .list:
+            answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT))
+        case .get(let refs):
+            if behaviour == .stallGets { return }
+            let results = refs.map { ref -> EntryResult in
+                switch ref.entry {
+                case 1: .value(.unsigned(.u64, reads.add(1, ordering: .relaxed).newValue))
+                case 2: .value(.unsigned(.u8, UInt64(knob.load(ordering: .relaxed))))
+                default: .error(WireErrno.ENOENT)
+                }
+            }
+            let frame = Array(FrameEncoder.frame(answer: .get(results), rid: rid).readableBytesView)
+            if behaviour == .dribbleGets {
+                // Slowly, from another thread, so other requests keep being served.
+                Thread {
+                    for byte in frame {
+                        usleep(50_000)
+                        self.transmit(fd, [byte])
+                    }
+                }.start()
+                return
+            }
+            transmit(fd, frame)
+        case .set(let ref, let value):
+            guard ref.entry == 2, case .unsigned(.u8, let number) = value else {
+                return answer(fd, rid, .failure(.set, errno: WireErrno.EACCES))
+            }
+            knob.store(UInt8(number), ordering: .relaxed)
+            answer(fd, rid, .set)
+        case .watch:
+            answer(fd, rid, .watch(generation: 1))
+            if behaviour == .flood { flood(fd) }
+        case .ping:
+            answer(fd, rid, .ping(generation: 1))
+        }
+    }
+
+    /// Events for objects that do not exist, and answers nobody asked for.
+    private func flood(_ fd: Int32) {
+        var bytes: [UInt8] = []
+        for index in 0..<2000 {
+            let event = ObjectEvent(kind: index % 2 == 0 ? .created : .released, lib: UInt64(index % 7),
+                                    object: UInt64(index), generation: UInt64(index + 2), name: Array("obj\(index)".utf8))
+            bytes += FrameEncoder.frame(event: event).readableBytesView
+            bytes += FrameEncoder.frame(answer: .get([.value(.unsigned(.u64, 1))]), rid: UInt16(1000 + index)).readableBytesView
+        }
+        transmit(fd, bytes)
+    }
+
+    private func answer(_ fd: Int32, _ rid: UInt16, _ answer: Answer) {
+        transmit(fd, Array(FrameEncoder.frame(answer: answer, rid: rid).readableBytesView))
+    }
+
+    private let writeLock = NSLock()
+
+    /// Writes all of `bytes`; MSG_NOSIGNAL so a host that hung up cannot SIGPIPE the test runner.
+    private func transmit(_ fd: Int32, _ bytes: [UInt8]) {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}
