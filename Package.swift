@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -73,3 +74,20 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer harness links libFuzzer's own main, so it builds only when asked for, with the
+// fuzzer sanitizer: UKFS_FUZZ=1 swift build --sanitize=fuzzer … (scripts/fuzz-host).
+if ProcessInfo.processInfo.environment["UKFS_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "UKBridgeFuzz",
+        dependencies: [
+            "UKBridge", "UKBridgeClient", "UKFilesystem",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+} else {
+    package.targets.removeAll { $0.name == "UKBridgeFuzz" }
+}

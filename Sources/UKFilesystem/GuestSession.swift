@@ -156,7 +156,7 @@ final class GuestSession: Sendable {
             let outcome: Int32?
             switch result {
             case .success(let children):
-                notifier.post(tree.replaceChildren(of: dir, with: wanted(children, in: node)))
+                notifier.post(tree.replaceChildren(of: dir, with: ListingFilter.children(from: children, in: node, onRefused: noteRefused)))
                 outcome = nil
             case .failure(.guest(let errno)) where errno == WireErrno.ENOENT:
                 // The object or library is gone: empty it so lookups inside fail cleanly.
@@ -204,54 +204,6 @@ final class GuestSession: Sendable {
             }
         }
         page(start: 0, generation: nil, collected: [])
-    }
-
-    /// Turns a guest listing into the children the mount shows: names checked (a refused name is
-    /// logged and left out), aliases added.
-    private func wanted(_ listed: [ListedChild], in dir: Node) -> [(name: [UInt8], kind: NodeKind)] {
-        var seen = Set<[UInt8]>()
-        var result: [(name: [UInt8], kind: NodeKind)] = []
-        for child in listed {
-            var refusal = NameRules.check(child.name)
-            if refusal == nil && !seen.insert(child.name).inserted { refusal = .duplicate }
-            if refusal == nil && dir.kind == .root && child.name == tree.metaFolderName { refusal = .duplicate }
-            if let refusal {
-                noteRefused(child.name, refusal)
-                continue
-            }
-            guard let kind = nodeKind(for: child, in: dir.kind) else {
-                noteRefused(child.name, nil)
-                continue
-            }
-            result.append((child.name, kind))
-        }
-        let aliases: [(name: [UInt8], target: [UInt8])] = switch dir.kind {
-        case .root: Aliases.rootAliases(present: seen)
-        case .library: Aliases.objectAliases(library: dir.name, objects: result.compactMap {
-            if case .object = $0.kind { return $0.name } else { return nil } })
-        default: []
-        }
-        for alias in aliases where seen.insert(alias.name).inserted {
-            result.append((alias.name, .alias(target: alias.target)))
-        }
-        return result
-    }
-
-    /// What a listed child is, given where it was listed; nil when it cannot be there.
-    private func nodeKind(for child: ListedChild, in parent: NodeKind) -> NodeKind? {
-        switch (parent, child.kind) {
-        case (.root, .library):
-            return .library(child.id)
-        case (.library(let lib), .object):
-            return .object(lib: lib, object: child.id)
-        case (.library(let lib), .entry):
-            return child.type.map { .entry(.staticEntry(lib: lib, entry: child.id), $0, child.access) }
-        case (.object(let lib, let object), .entry):
-            guard object < UInt64.max else { return nil }
-            return child.type.map { .entry(.objectEntry(lib: lib, object: object, entry: child.id), $0, child.access) }
-        default:
-            return nil
-        }
     }
 
     /// Refused names are logged once each kind of refusal, then counted, so a hostile guest cannot

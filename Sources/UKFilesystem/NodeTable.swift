@@ -82,7 +82,7 @@ final class NodeTable: Sendable {
         self.state = Mutex(state)
     }
 
-    var metaFolderName: [UInt8] { Array(".ukfs".utf8) }
+    var metaFolderName: [UInt8] { ListingFilter.metaFolderName }
 
     func node(_ ino: UInt64) -> Node? {
         state.withLock { $0.nodes[ino] }
