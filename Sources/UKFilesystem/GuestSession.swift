@@ -28,6 +28,7 @@ final class GuestSession: Sendable {
     }
 
     private let state = Mutex(State())
+    private let treeFull = LogThrottle()
 
     init(status: MountStatus, tree: NodeTable, notifier: KernelNotifier, group: EventLoopGroup,
          timeout: Duration, logger: Logger) {
@@ -157,6 +158,9 @@ final class GuestSession: Sendable {
             switch result {
             case .success(let children):
                 notifier.post(tree.replaceChildren(of: dir, with: ListingFilter.children(from: children, in: node, onRefused: noteRefused)))
+                if tree.isFull, let total = treeFull.note() {
+                    logger.error("the tree holds \(NodeTable.maxNodes) nodes, its cap: further children are not shown", metadata: ["times": "\(total)"])
+                }
                 outcome = nil
             case .failure(.guest(let errno)) where errno == WireErrno.ENOENT:
                 // The object or library is gone: empty it so lookups inside fail cleanly.

@@ -52,8 +52,9 @@ enum KernelInvalidation: Sendable, Equatable {
 /// notifier thread (never sent from a request handler: docs of libfuse and ../shared/fuse.md).
 final class NodeTable: Sendable {
     static let rootID: UInt64 = 1
-    /// An overall cap on what a guest can make the host remember (issue: hostile guests).
-    static let maxNodes = 500_000
+    /// An overall cap on what a guest can make the host remember: about 200 bytes a node plus its
+    /// name, so at most some 40 MiB however many children a hostile guest claims.
+    static let maxNodes = 100_000
 
     private struct State {
         var nodes: [UInt64: Node] = [:]
@@ -89,6 +90,8 @@ final class NodeTable: Sendable {
     }
 
     var count: Int { state.withLock { $0.nodes.count } }
+
+    var isFull: Bool { state.withLock { $0.nodes.count >= Self.maxNodes } }
 
     /// The child named `name` of a listed directory. `.notListed` asks the caller to list it first.
     enum ChildLookup { case found(Node), missing, notListed, notADirectory }
