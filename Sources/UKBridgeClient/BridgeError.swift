@@ -31,18 +31,31 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreachable(let address, let errno):
-            let reason = switch errno {
+        case .unreachable(let address, _):
+            return "cannot reach \(address): \(problem)"
+        case .noHandshake(let address):
+            return "\(address) \(problem)"
+        case .incompatible(let address, _):
+            return "\(address) \(problem)"
+        default:
+            return problem
+        }
+    }
+
+    /// What went wrong, without the address (for messages that name the instance already).
+    public var problem: String {
+        switch self {
+        case .unreachable(_, let errno):
+            return switch errno {
             case ENOENT: "no such socket — is the instance running?"
             case ECONNREFUSED: "connection refused — is it running?"
             case EACCES: "permission denied — run ukfs as the instance's owner"
             default: String(cString: strerror(errno)).lowercased() + " — is it running?"
             }
-            return "cannot reach \(address): \(reason)"
-        case .noHandshake(let address):
-            return "\(address) accepted the connection but never completed the ukfs handshake — is the agent running in the guest?"
-        case .incompatible(let address, let reason):
-            return "\(address) speaks an incompatible bridge protocol: \(reason)"
+        case .noHandshake:
+            return "accepted the connection but never completed the ukfs handshake — is the agent running in the guest?"
+        case .incompatible(_, let reason):
+            return "speaks an incompatible bridge protocol: \(reason) — upgrade ukfs or the guest agent"
         case .timedOut:
             return "the guest did not answer in time"
         case .disconnected:

@@ -71,7 +71,7 @@ final class MountStatus: Sendable {
         case .address: address.description
         case .state:
             state.connection == .connected && state.unanswered > 0
-                ? "connected, not answering (\(state.unanswered) requests timed out)"
+                ? "connected, not answering (\(state.unanswered) request\(state.unanswered == 1 ? "" : "s") timed out)"
                 : state.connection.text
         case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
         case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"

@@ -31,12 +31,10 @@ struct ResolvedInstance {
     /// The one line a user reads when the instance cannot be reached.
     func describe(_ error: BridgeError) -> String {
         switch error {
-        case .unreachable(_, let errno):
-            let reason = BridgeError.unreachable(address, errno: errno).description
-                .replacingOccurrences(of: "cannot reach \(address): ", with: "")
-            return "cannot reach instance '\(name)' at \(address): \(reason)"
+        case .unreachable:
+            return "cannot reach instance '\(name)' at \(address): \(error.problem)"
         default:
-            return "instance '\(name)' at \(address): \(error.description)"
+            return "instance '\(name)' at \(address) \(error.problem)"
         }
     }
 }
