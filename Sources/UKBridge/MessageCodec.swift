@@ -49,16 +49,7 @@ public enum MessageCodec {
         default:
             break
         }
-        let kind: RequestKind = switch answer {
-        case .hello: .hello
-        case .list: .list
-        case .get: .get
-        case .set: .set
-        case .watch: .watch
-        case .ping: .ping
-        case .failure(let kind, _): kind
-        }
-        buffer.writeInteger(kind.answerCode)
+        buffer.writeInteger(answer.kind.answerCode)
         buffer.writeInteger(rid, endianness: .little)
         buffer.writeVarint(0)
         switch answer {

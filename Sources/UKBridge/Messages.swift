@@ -121,6 +121,19 @@ public enum Answer: Sendable, Equatable {
     case ping(generation: UInt64)
     /// Any answer whose status is not 0: the body ends at the status.
     case failure(RequestKind, errno: Int32)
+
+    /// The request this answers.
+    public var kind: RequestKind {
+        switch self {
+        case .hello: .hello
+        case .list: .list
+        case .get: .get
+        case .set: .set
+        case .watch: .watch
+        case .ping: .ping
+        case .failure(let kind, _): kind
+        }
+    }
 }
 
 public enum ObjectEventKind: UInt8, Sendable {

@@ -24,6 +24,19 @@ enum FuseOperations {
         return Unmanaged<OpenDirectory>.fromOpaque(raw).takeUnretainedValue()
     }
 
+    /// EROFS on a read-only mount, else EACCES: the answer to any change of the tree's shape.
+    static func refuseChange(_ request: fuse_req_t?) {
+        guard let request else { return }
+        fuse_reply_err(request, filesystem(request).readOnly ? EROFS : EACCES)
+    }
+
+    /// Frees the per-open object an open or opendir put in `fi->fh`.
+    static func releaseHandle<Handle: AnyObject>(_ info: UnsafeMutablePointer<fuse_file_info>?, as type: Handle.Type) {
+        if let fh = info?.pointee.fh, fh != 0, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) {
+            Unmanaged<Handle>.fromOpaque(raw).release()
+        }
+    }
+
     static func make() -> fuse_lowlevel_ops {
         var ops = fuse_lowlevel_ops()
         ops.lookup = { request, parent, name in
@@ -67,9 +80,7 @@ enum FuseOperations {
         }
         ops.releasedir = { request, _, info in
             guard let request else { return }
-            if let fh = info?.pointee.fh, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) {
-                Unmanaged<OpenDirectory>.fromOpaque(raw).release()
-            }
+            FuseOperations.releaseHandle(info, as: OpenDirectory.self)
             fuse_reply_err(request, 0)
         }
         ops.open = { request, ino, info in
@@ -89,40 +100,17 @@ enum FuseOperations {
         }
         ops.release = { request, _, info in
             guard let request else { return }
-            if let fh = info?.pointee.fh, let raw = UnsafeRawPointer(bitPattern: UInt(fh)) {
-                Unmanaged<OpenFile>.fromOpaque(raw).release()
-            }
+            FuseOperations.releaseHandle(info, as: OpenFile.self)
             fuse_reply_err(request, 0)
         }
         // The tree is the guest's: nothing can be created, removed or renamed from the host.
-        ops.create = { request, _, _, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
-        ops.mknod = { request, _, _, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
-        ops.mkdir = { request, _, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
-        ops.unlink = { request, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
-        ops.rmdir = { request, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
-        ops.rename = { request, _, _, _, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
-        ops.symlink = { request, _, _, _ in
-            guard let request else { return }
-            fuse_reply_err(request, FuseOperations.filesystem(request).readOnly ? EROFS : EACCES)
-        }
+        ops.create = { request, _, _, _, _ in FuseOperations.refuseChange(request) }
+        ops.mknod = { request, _, _, _, _ in FuseOperations.refuseChange(request) }
+        ops.mkdir = { request, _, _, _ in FuseOperations.refuseChange(request) }
+        ops.unlink = { request, _, _ in FuseOperations.refuseChange(request) }
+        ops.rmdir = { request, _, _ in FuseOperations.refuseChange(request) }
+        ops.rename = { request, _, _, _, _, _ in FuseOperations.refuseChange(request) }
+        ops.symlink = { request, _, _, _ in FuseOperations.refuseChange(request) }
         return ops
     }
 }

@@ -102,15 +102,8 @@ struct CommandTests {
         let guest = try Instance()
         defer { guest.stop() }
         try guest.startGuest()
-        guard let pid = Shell.spawn([Paths.ukfs, "mount", "vm1", guest.mountpoint, "-f"], environment: guest.environment) else {
-            Issue.record("cannot start ukfs")
-            return
-        }
-        #expect(Shell.eventually(within: 10) { guest.isMountedInKernel })
-        kill(pid, SIGTERM)
-        var status: Int32 = -1
-        #expect(Shell.eventually(within: 10) { waitpid(pid, &status, WNOHANG) == pid })
-        #expect(status == 0)
+        let pid = try #require(guest.spawnMounting(["mount", "vm1", guest.mountpoint, "-f"]))
+        #expect(guest.exitStatus(of: pid, after: SIGTERM) == 0)
         #expect(!guest.isMountedInKernel)
     }
 
@@ -118,16 +111,9 @@ struct CommandTests {
     func demo() throws {
         let guest = try Instance()
         defer { guest.stop() }
-        guard let pid = Shell.spawn([Paths.ukfs, "demo", guest.mountpoint], environment: guest.environment) else {
-            Issue.record("cannot start ukfs demo")
-            return
-        }
-        #expect(Shell.eventually(within: 10) { guest.isMountedInKernel })
+        let pid = try #require(guest.spawnMounting(["demo", guest.mountpoint]))
         #expect(UInt64(guest.read("net/eth0/rx_bytes").dropLast()) != nil)
-        kill(pid, SIGINT)
-        var status: Int32 = -1
-        #expect(Shell.eventually(within: 10) { waitpid(pid, &status, WNOHANG) == pid })
-        #expect(status == 0)
+        #expect(guest.exitStatus(of: pid, after: SIGINT) == 0)
         #expect(!guest.isMountedInKernel)
     }
 

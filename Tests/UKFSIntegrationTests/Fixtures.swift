@@ -110,6 +110,27 @@ final class Instance: @unchecked Sendable {
         mounted = true
     }
 
+    /// Starts `ukfs ARGUMENTS` (a foreground mount, or the demo) and waits until the kernel lists
+    /// the mount; returns the process id, nil if it never mounted.
+    func spawnMounting(_ arguments: [String]) -> pid_t? {
+        guard let pid = Shell.spawn([Paths.ukfs] + arguments, environment: environment) else { return nil }
+        guard Shell.eventually(within: 10, { isMountedInKernel }) else {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            return nil
+        }
+        return pid
+    }
+
+    /// Sends `signal` to a process this test started and returns its exit status once it ended.
+    func exitStatus(of pid: pid_t, after signal: Int32) -> Int32? {
+        kill(pid, signal)
+        var status: Int32 = -1
+        guard Shell.eventually(within: 10, { waitpid(pid, &status, WNOHANG) == pid }) else { return nil }
+        return status
+    }
+
     /// Runs the built `ukfs` with this test's registry.
     @discardableResult
     func ukfs(_ arguments: [String], timeout: Double = 20) -> Shell.Output {

@@ -130,14 +130,8 @@ struct RobustnessTests {
         let instance = try Instance()
         defer { instance.stop() }
         try instance.startGuest()
-        guard let pid = Shell.spawn([Paths.ukfs, "mount", "vm1", instance.mountpoint, "-f"], environment: instance.environment) else {
-            Issue.record("cannot start ukfs")
-            return
-        }
-        #expect(Shell.eventually(within: 10) { instance.isMountedInKernel })
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        let pid = try #require(instance.spawnMounting(["mount", "vm1", instance.mountpoint, "-f"]))
+        #expect(instance.exitStatus(of: pid, after: SIGKILL) != 0)
         #expect(instance.sh("ls \"$M\"").stderr.contains("Transport endpoint is not connected"))
         let again = instance.ukfs(["mount", "vm1", instance.mountpoint])
         instance.mounted = again.status == 0
