@@ -183,14 +183,18 @@ final class GuestSession: Sendable {
     }
 
     /// Every page of a directory; restarts (a few times) if the generation moves between pages.
-    private func fetchAll(_ scope: ListScope, restarts: Int = 3,
+    /// The whole listing is bounded too (four request timeouts), so a guest that pages one child at
+    /// a time cannot hold a reader for 65,535 round trips.
+    private func fetchAll(_ scope: ListScope, restarts: Int = 3, deadline: ContinuousClock.Instant? = nil,
                           done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+        let deadline = deadline ?? .now + timeout * 4
         @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
+            guard ContinuousClock.now < deadline else { return done(.failure(.timedOut)) }
             send(.list(scope, start: start)) { [self] result in
                 switch result {
                 case .success(.list(let listed)):
                     if let generation, generation != listed.generation {
-                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, done: done)
+                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, deadline: deadline, done: done)
                                             : done(.failure(.timedOut))
                     }
                     let all = collected + listed.children

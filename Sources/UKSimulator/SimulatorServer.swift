@@ -98,7 +98,7 @@ final class SimulatorConnectionHandler: ChannelInboundHandler {
         case .list(let scope, let start):
             return store.list(scope, start: start, maxPayload: hostMaxPayload)
         case .get(let refs):
-            return .get(store.get(refs))
+            return .get(Self.fitting(store.get(refs), in: hostMaxPayload))
         case .set(let ref, let value):
             let status = store.set(ref, value)
             return status == 0 ? .set : .failure(.set, errno: status)
@@ -113,6 +113,26 @@ final class SimulatorConnectionHandler: ChannelInboundHandler {
             return .watch(generation: store.generation)
         case .ping:
             return .ping(generation: store.generation)
+        }
+    }
+
+    /// Keeps a GET answer within what the host accepts: a value that would overflow it is answered
+    /// EOVERFLOW (docs/protocol.md §3.3), and the host asks for it alone.
+    static func fitting(_ results: [EntryResult], in maxPayload: Int) -> [EntryResult] {
+        var room = maxPayload - 3 - 1 - 3   // type and rid, status, count
+        return results.map { result in
+            let size: Int
+            switch result {
+            case .value(.charp(let bytes)): size = 1 + 3 + bytes.count
+            case .value: size = 1 + 10
+            case .error: size = 1 + 5
+            }
+            if size <= room {
+                room -= size
+                return result
+            }
+            room -= 6
+            return .error(WireErrno.EOVERFLOW)
         }
     }
 

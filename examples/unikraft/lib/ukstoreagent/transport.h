@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Transports: each fills a struct ua_io (agent.h) with read/write callbacks.
- * - ns16550: a COM port owned through uk_console_get() + direct in/out,
- *   polled (transport_ns16550.c, Unikraft only);
+ * - ns16550: a COM port found by name through uk_console_get(), read with
+ *   uk_console_in_direct(), written at its I/O port (no LF -> CRLF), polled (transport_ns16550.c, Unikraft only);
  * - fd: any POSIX file descriptor: a virtio-console port under
  *   /dev/virtio-ports/, an accepted AF_VSOCK, TCP or Unix stream socket
  *   (transport_fd.c; also the host build's transport).
@@ -29,10 +29,13 @@ int ua_fd_open(const char *path);
 
 struct uk_console;
 struct ua_uart {
-	struct uk_console *dev;
+	struct uk_console *dev; /* input: uk_console_in_direct() */
+	uint16_t port;          /* output: the UART's I/O port base */
 };
-/* Owns console device `id` (COM2 is usually id 1, after COM1). */
-int ua_uart_open(struct ua_uart *u, unsigned id);
+/* Owns the ukconsole device named `name` ("COM1" ... "COM4"). Returns 0,
+ * -EINVAL (not a COM name), -ENODEV (not registered) or -EBUSY (it is a
+ * stdin/stdout console). */
+int ua_uart_open(struct ua_uart *u, const char *name);
 void ua_uart_io(struct ua_io *io, struct ua_uart *u);
 
 #endif /* UKSTOREAGENT_TRANSPORT_H */

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Serial transport: a COM port owned through ukconsole's direct I/O. Input
- * is polled; when nothing came the thread idles (ua_port_idle) instead of
+ * Serial transport: a COM port (x86_64 ns16550 driver, drivers/ukconsole/
+ * ns16550/com.c). Input is polled through ukconsole's direct I/O
+ * (uk_console_in_direct() -> com_in(), which returns only the bytes the
+ * UART holds, unchanged). Output does NOT go through uk_console_out_direct():
+ * com_out() writes "\r" before every "\n", which would corrupt binary frames;
+ * we write the UART's data register ourselves, as com_out() does, minus the
+ * translation. When nothing came the thread idles (ua_port_idle) instead of
  * spinning. A port with no chardev behind it reads 0xff forever: such runs
  * carry no magic and are hunted away by the receiver, and the thread idles
  * after them as after an empty poll.
@@ -9,11 +14,38 @@
 #include "transport.h"
 
 #include <errno.h>
+#include <string.h>
 #include <uk/console.h>
+#include <uk/console/driver.h> /* struct uk_console: name, flags */
 
 #include "port.h"
 
 #define WRITE_STALL_LIMIT 1000 /* idles without progress before dropping */
+#define TX_SPINS          4096 /* LSR polls before idling */
+
+/* Port bases and registers as in drivers/ukconsole/ns16550/com.c */
+static const struct {
+	const char *name;
+	uint16_t port;
+} com_ports[] = {
+	{ "COM1", 0x3f8 }, { "COM2", 0x2f8 }, { "COM3", 0x3e8 }, { "COM4", 0x2e8 },
+};
+#define COM_DATA(p)   ((uint16_t)((p) + 0))
+#define COM_STATUS(p) ((uint16_t)((p) + 5))
+#define COM_STATUS_TX_READY 0x20 /* LSR bit 5: THR empty */
+
+static inline void ua_outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0,%1" : : "a"(v), "dN"(port));
+}
+
+static inline uint8_t ua_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ __volatile__("inb %1,%0" : "=a"(v) : "dN"(port));
+	return v;
+}
 
 static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 {
@@ -35,25 +67,50 @@ static int uart_write(void *ctx, const uint8_t *buf, size_t len)
 	unsigned stalls = 0;
 
 	while (len && stalls < WRITE_STALL_LIMIT) {
-		__ssz n = uk_console_out_direct(u->dev, (const char *)buf, len);
+		unsigned spins = 0;
 
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			stalls = 0;
-		} else {
+		while (!(ua_inb(COM_STATUS(u->port)) & COM_STATUS_TX_READY) &&
+		       spins < TX_SPINS)
+			spins++;
+		if (spins == TX_SPINS) {
 			stalls++;
 			ua_port_idle();
+			continue;
 		}
+		ua_outb(COM_DATA(u->port), *buf++);
+		len--;
+		stalls = 0;
 	}
 	/* A stuck line drops the rest; the host times out and resyncs. */
 	return 0;
 }
 
-int ua_uart_open(struct ua_uart *u, unsigned id)
+int ua_uart_open(struct ua_uart *u, const char *name)
 {
-	u->dev = uk_console_get((__u16)id);
-	return u->dev ? 0 : -ENODEV;
+	__u16 n = uk_console_count();
+
+	u->dev = NULL;
+	u->port = 0;
+	for (size_t i = 0; i < sizeof(com_ports) / sizeof(com_ports[0]); i++)
+		if (!strcmp(name, com_ports[i].name))
+			u->port = com_ports[i].port;
+	if (!u->port)
+		return -EINVAL;
+	for (__u16 id = 0; id < n && !u->dev; id++) {
+		struct uk_console *d = uk_console_get(id);
+
+		if (d && d->name && !strcmp(d->name, name))
+			u->dev = d;
+	}
+	if (!u->dev)
+		return -ENODEV;
+	/* The console's own port would mix printf output into our frames
+	 * and lose our input to stdin readers. */
+	if (u->dev->flags & (UK_CONSOLE_FLAG_STDOUT | UK_CONSOLE_FLAG_STDIN)) {
+		u->dev = NULL;
+		return -EBUSY;
+	}
+	return 0;
 }
 
 void ua_uart_io(struct ua_io *io, struct ua_uart *u)
