@@ -84,6 +84,18 @@ struct CommandTests {
         #expect(second.status != 0 && second.stderr.contains("already answering"), "\(second)")
     }
 
+    @Test("sim creates its registry folder 0700 and its socket 0600, and removes the socket on exit")
+    func registryPermissions() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let folder = guest.folder + "/fresh-registry"
+        let pid = try #require(Shell.spawn([Paths.ukfs, "sim", "vm9"], environment: ["UKFS_RUNTIME_DIR": folder]))
+        #expect(Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: folder + "/vm9.sock") })
+        #expect(Shell.run("stat -c %a '\(folder)' '\(folder)/vm9.sock'").stdout == "700\n600\n")
+        #expect(guest.exitStatus(of: pid, after: SIGTERM) == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/vm9.sock"))
+    }
+
     @Test("the address forms unix:PATH and a plain path mount too")
     func addresses() throws {
         let guest = try Instance()

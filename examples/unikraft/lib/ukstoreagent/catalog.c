@@ -658,9 +658,17 @@ void ua_catalog_stats(struct ua_catalog_stats *st)
 	ua_port_unlock();
 }
 
-/* ukstore raises these from whatever thread adds or releases an object,
- * from boot on: the table is static so it is ready before the agent runs.
- * Handlers answer NOT_HANDLED so that other consumers see the event too. */
+/* ukstore raises CREATE_OBJECT from _uk_store_obj_add(), in whatever thread
+ * adds the object, from boot on: the table is static so it is ready before
+ * the agent runs. Handlers answer NOT_HANDLED so that other consumers see
+ * the event too.
+ * KNOWN GAP (lib/ukstore/store.c at unikraft d6d672f1): RELEASE_OBJECT is
+ * declared (UK_EVENT) but never raised, and uk_store_obj_acquire() of an id
+ * no longer in the library's list does not return NULL (its list walk ends
+ * on the list head). An object whose owner drops the last reference thus
+ * stays in our table, and a later LIST/GET of it touches freed memory.
+ * Upstream's producers (e.g. uknetdev) never release their objects; until
+ * ukstore raises the event, do not use the agent with producers that do. */
 static int on_create_event(void *arg)
 {
 	struct uk_store_event_data *d = arg;

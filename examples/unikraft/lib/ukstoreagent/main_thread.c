@@ -41,16 +41,18 @@ void ukstoreagent_stats(struct ukstoreagent_stats *st)
 static void serve(const uint8_t boot[8])
 {
 	static struct ua_uart uart;
+	int rc = ua_uart_open(&uart, CONFIG_LIBUKSTOREAGENT_CONSOLE_NAME);
 
-	if (ua_uart_open(&uart, CONFIG_LIBUKSTOREAGENT_CONSOLE_ID) < 0) {
-		uk_pr_err("ukstoreagent: no console device %d (enable the COM port)\n",
-			  CONFIG_LIBUKSTOREAGENT_CONSOLE_ID);
+	if (rc < 0) {
+		uk_pr_err("ukstoreagent: console %s: %d (enable the COM port; "
+			  "it must not be stdin/stdout)\n",
+			  CONFIG_LIBUKSTOREAGENT_CONSOLE_NAME, rc);
 		return;
 	}
 	ua_uart_io(&io, &uart);
 	ua_agent_init(&agent, &io, CONFIG_LIBUKSTOREAGENT_NAME, boot);
-	uk_pr_info("ukstoreagent: serving on console device %d\n",
-		   CONFIG_LIBUKSTOREAGENT_CONSOLE_ID);
+	uk_pr_info("ukstoreagent: serving on %s\n",
+		   CONFIG_LIBUKSTOREAGENT_CONSOLE_NAME);
 	for (;;) /* a serial line has no disconnect: serve returns only on errors */
 		ua_agent_serve(&agent, 0, NULL);
 }
@@ -97,7 +99,8 @@ static void serve(const uint8_t boot[8])
 }
 #endif
 
-static void agent_thread(void *arg)
+/* uk_thread_fn1_t is `void (*)(void *) __noreturn` (uk/thread.h) */
+static __noreturn void agent_thread(void *arg)
 {
 	uint8_t boot[8];
 
@@ -105,6 +108,7 @@ static void agent_thread(void *arg)
 	ua_port_boot_id(boot);
 	ua_catalog_start();
 	serve(boot);
+	uk_sched_thread_exit(); /* serve() returns only when the link is unusable */
 }
 
 static int ukstoreagent_init(struct uk_init_ctx *ictx)
@@ -121,4 +125,6 @@ static int ukstoreagent_init(struct uk_init_ctx *ictx)
 	return 0;
 }
 
+/* uk/init.h: uk_late_initcall(init_fn, term_fn); late class runs in the
+ * main thread with the scheduler up, right before main(). */
 uk_late_initcall(ukstoreagent_init, 0x0);

@@ -16,7 +16,9 @@
 /* Taken by the agent thread and by ukstore event handlers running in the
  * producers' threads; held only around table updates, never around ukstore
  * calls. */
-static __spinlock lock = UK_SPINLOCK_INITIALIZER();
+/* uk_spinlock, not __spinlock: with CONFIG_LIBUKLOCK_TICKETLOCK uk/spinlock.h
+ * maps it to __ticketlock and never includes uk/arch/spinlock.h. */
+static uk_spinlock lock = UK_SPINLOCK_INITIALIZER();
 
 uint64_t ua_port_now_ms(void)
 {
