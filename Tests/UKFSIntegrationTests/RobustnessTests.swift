@@ -115,6 +115,23 @@ struct RobustnessTests {
         #expect(instance.sh("cat \"$M/libtest/value\"").status == 0)
     }
 
+    @Test("only the mounting user sees the mount, unless -o allow_other", arguments: [false, true])
+    func otherUsers(allowOther: Bool) throws {
+        let instance = try Instance()
+        defer { instance.stop() }
+        // The test folder is private (mkdtemp); open the way to the mountpoint for user nobody.
+        #expect(chmod(instance.folder, 0o755) == 0)
+        try instance.mount(options: allowOther ? ["-o", "allow_other"] : [])
+        let asNobody = instance.sh("setpriv --reuid=65534 --regid=65534 --clear-groups cat \"$M/libukprint/console_lvl\"")
+        if allowOther {
+            #expect(asNobody.stdout == "3\n", "\(asNobody)")
+            let write = instance.sh("setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo 5 > \"$M/libukprint/console_lvl\"'")
+            #expect(write.stderr.contains("Permission denied"), "permission bits hold for others: \(write)")
+        } else {
+            #expect(asNobody.stderr.contains("Permission denied"), "\(asNobody)")
+        }
+    }
+
     @Test("-o ro refuses every write with EROFS")
     func readOnly() throws {
         let instance = try Instance()
