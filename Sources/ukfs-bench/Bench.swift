@@ -6,10 +6,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ukfs-bench",
         abstract: "Measure ukfs side by side with its peers and FUSE's own floor, in one run.",
-        discussion: """
-            Mounts everything it measures itself (a simulator, the C agent's host build, LXCFS with
-            --with-lxcfs) in a temporary folder and unmounts it after. Needs root or FUSE rights.
-            """)
+        discussion: "Mounts everything it measures itself (a simulator, the C agent's host build, LXCFS with "
+            + "--with-lxcfs) in a temporary folder and unmounts it after. Needs root or FUSE rights.")
 
     @Flag(help: "A few hundred operations per figure: checks the benchmark runs, measures nothing reliably.")
     var quick = false
