@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ukfs", targets: ["ukfs"]),
+        .executable(name: "ukfs-bench", targets: ["ukfs-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,6 +64,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The side-by-side benchmark (README "Performance"); it mounts the `ukfs` built beside it.
+        .executableTarget(
+            name: "ukfs-bench",
+            dependencies: [
+                "ukfs", "UKBridge", "UKBridgeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "UKBridgeTests",
             dependencies: ["UKBridge", "UKBridgeClient", "UKSimulator",
@@ -70,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UKFSIntegrationTests",
-            dependencies: ["ukfs", "UKBridge", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ukfs", "ukfs-bench", "UKBridge", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]
 )

@@ -8,6 +8,12 @@ public enum Checksum {
         return crc
     }
 
+    /// The header CRC of a frame: CRC-8 of the length's two bytes, little-endian, with no array made.
+    public static func crc8(length: UInt16) -> UInt8 {
+        let low = crc8Table[Int(UInt8(truncatingIfNeeded: length))]
+        return crc8Table[Int(low ^ UInt8(truncatingIfNeeded: length >> 8))]
+    }
+
     /// CRC-16/CCITT-FALSE: polynomial 0x1021, init 0xFFFF, no reflection, no final XOR.
     public static func crc16(_ bytes: UnsafeRawBufferPointer, seed: UInt16 = 0xFFFF) -> UInt16 {
         var crc = seed

@@ -6,8 +6,7 @@ public enum MessageCodec {
     // MARK: encoding
 
     public static func encode(request: Request, rid: UInt16, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(request.kind.rawValue)
-        buffer.writeInteger(rid, endianness: .little)
+        buffer.writeMultipleIntegers(request.kind.rawValue, rid, endianness: .little)
         switch request {
         case .hello(let minVersion, let maxVersion, let maxPayload):
             buffer.writeInteger(minVersion)
@@ -49,9 +48,7 @@ public enum MessageCodec {
         default:
             break
         }
-        buffer.writeInteger(answer.kind.answerCode)
-        buffer.writeInteger(rid, endianness: .little)
-        buffer.writeVarint(0)
+        buffer.writeMultipleIntegers(answer.kind.answerCode, rid, UInt8(0), endianness: .little)   // status 0: a one-byte varint
         switch answer {
         case .hello(let info):
             buffer.writeInteger(info.version)

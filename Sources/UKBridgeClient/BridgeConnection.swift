@@ -112,9 +112,9 @@ public final class BridgeConnection: Sendable {
         }
         var buffer = channel.allocator.buffer(capacity: 32)
         FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encode(request: request, rid: rid, into: &$0) }
-        channel.writeAndFlush(buffer).whenFailure { _ in
-            pending.complete(rid: rid, with: .failure(.disconnected))
-        }
+        // No future per request: a write can only fail on a closed channel, and closing fails every
+        // registered request (AnswerRouter.channelInactive → failAll); the sweep bounds the rest.
+        channel.writeAndFlush(buffer, promise: nil)
     }
 
     /// Sends a request; `completion` runs once, on the event loop, with the answer or the reason

@@ -26,7 +26,8 @@ public final class SimulatedStore: Sendable {
 
     private let state: Mutex<State>
 
-    public init(name: String) {
+    /// `scale`: entries added in the `appscale` library (ScaledLibrary); 0 keeps the default store.
+    public init(name: String, scale: Int = 0) {
         self.name = Array(name.utf8.prefix(ProtocolLimits.maxNameLength))
         self.bootID = UInt64.random(in: 1...UInt64.max)
         var libraries = [
@@ -42,6 +43,7 @@ public final class SimulatedStore: Sendable {
         libraries[Int(Self.libuknetdev)].objects[0] = SimObject(id: 0, name: "netdev0")
         libraries[Int(Self.libuksched)].objects[0] = SimObject(id: 0, name: "cpu0")
         libraries[Int(Self.libuksched)].objects[1] = SimObject(id: 1, name: "cpu1")
+        if let scaled = ScaledLibrary.make(entries: scale) { libraries.append(scaled) }
         self.state = Mutex(State(libraries: libraries))
     }
 

@@ -17,6 +17,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Listen on this socket path instead of the registry's NAME.sock.")
     var socket: String?
 
+    @Option(help: "Add this many entries (library appscale, 100 per object) for benchmarks at scale.")
+    var scale: Int = 0
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -24,7 +27,7 @@ struct SimCommand: AsyncParsableCommand {
         try await reportingErrors {
             let logger = LoggingSetup.logger("ukfs.sim", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let simulator = try await SimulatorProcess.start(name: name, socket: socket, group: group, logger: logger)
+            let simulator = try await SimulatorProcess.start(name: name, socket: socket, scale: scale, group: group, logger: logger)
             Console.say("ukfs: simulating instance '\(name)' at \(simulator.path) (Ctrl-C to stop)")
             _ = await Signals.waitForTermination()
             await simulator.stop()
@@ -38,7 +41,7 @@ struct SimulatorProcess {
     let server: SimulatorServer
     let path: String
 
-    static func start(name: String, socket: String?, group: MultiThreadedEventLoopGroup,
+    static func start(name: String, socket: String?, scale: Int = 0, group: MultiThreadedEventLoopGroup,
                       logger: Logger) async throws -> SimulatorProcess {
         guard InstanceRegistry.isValidName(name) else {
             throw CLIError("'\(name)' cannot be an instance name: use letters, digits, - _ . (at most 64)")
@@ -52,7 +55,8 @@ struct SimulatorProcess {
             path = registry.socketPath(for: name)
         }
         try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
-        let store = SimulatedStore(name: name)
+        guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
+        let store = SimulatedStore(name: name, scale: scale)
         let oldMask = umask(0o177)   // the socket is born 0600
         defer { umask(oldMask) }
         do {

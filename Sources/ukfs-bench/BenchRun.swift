@@ -1,0 +1,97 @@
+import Foundation
+
+/// One run: starts what it measures, measures in order, stops everything it started (also on
+/// failure), and judges the targets.
+final class BenchRun {
+    private let plan: BenchPlan
+    private var cleanups: [() -> Void] = []
+
+    init(plan: BenchPlan) { self.plan = plan }
+
+    func run() async throws -> Report {
+        let workspace = try Workspace()
+        cleanups.append { workspace.remove() }
+        defer { cleanUp() }
+        var report = Report()
+        report.date = ISO8601DateFormatter().string(from: Date())
+        report.machine = .current()
+        report.settings = plan.quick ? "--quick (figures not meaningful)"
+            : String(format: "%.1f s × %d rounds per figure", plan.seconds, plan.rounds)
+
+        // 1. Readers, side by side. The floor is the same daemon's `.ukfs/name`: served from memory
+        //    through the very FUSE path and options an entry takes, with no bridge request.
+        let simulator = try started(Guest.simulator(workspace, name: "sim")) { $0.stop() }
+        let simMount = try started(UkfsMount(workspace, guest: simulator, name: "mnt-sim")) { $0.stop() }
+        var subjects = [ReaderSuite.Subject(name: Targets.simulator, path: simMount.mountpoint + "/libukalloc/cur_mem_free")]
+        if plan.withAgent {
+            let (binary, why) = workspace.buildAgent()
+            if let binary {
+                let agent = try started(Guest.agent(workspace, binary: binary, name: "agent")) { $0.stop() }
+                let agentMount = try started(UkfsMount(workspace, guest: agent, name: "mnt-agent")) { $0.stop() }
+                subjects.append(.init(name: Targets.agent, path: agentMount.mountpoint + "/libukalloc/cur_mem_free"))
+            } else {
+                report.notes.append("C agent left out: \(why)")
+            }
+        }
+        subjects.append(.init(name: Targets.floor, path: simMount.mountpoint + "/.ukfs/name"))
+        if plan.withLXCFS {
+            let lxcfs = try started(LXCFS(workspace)) { $0.stop() }
+            subjects.append(.init(name: Targets.lxcfs, path: lxcfs.uptime))
+        } else {
+            report.notes.append("LXCFS not measured (add --with-lxcfs)")
+        }
+        subjects.append(.init(name: "/proc/uptime", path: "/proc/uptime"))
+        let tmpfsFile = try Self.tmpfsFile()
+        cleanups.append { unlink(tmpfsFile) }
+        subjects.append(.init(name: "tmpfs file", path: tmpfsFile))
+        let suite = ReaderSuite(subjects: subjects, budget: plan.readerBudget, rounds: plan.readerRounds, warmUp: plan.warmUp)
+        report.readers = suite.run(progress: Self.progress)
+
+        // 3. The bridge alone, and 4. liveness, against the same simulator.
+        Self.progress("bridge throughput")
+        report.bridge = try await BridgeThroughput.run(socket: simulator.socket, gets: plan.bridgeGets)
+        Self.progress("liveness")
+        report.liveness = try await Liveness.run(socket: simulator.socket, mountpoint: simMount.mountpoint,
+                                                 creations: plan.liveCreations)
+        report.peakRSSSmallStoreBytes = simMount.peakRSS
+
+        // 2. The walk and 5. memory, on a store of its own scaled up.
+        Self.progress("walk of \(plan.storeScale) entries")
+        let scaled = try started(Guest.simulator(workspace, name: "scaled", scale: plan.storeScale)) { $0.stop() }
+        let scaledMount = try started(UkfsMount(workspace, guest: scaled, name: "mnt-scaled")) { $0.stop() }
+        let cold = try Walk.run(scaledMount.mountpoint)
+        let warm = try Walk.run(scaledMount.mountpoint)
+        let single = report.row(Targets.simulator).map { 1 / $0.oneThread } ?? 0
+        report.walk = Report.WalkFigures(entries: plan.storeScale, cold: cold, warm: warm,
+                                         ratioToSingle: single > 0 ? warm.secondsPerFile / single : 0)
+        report.peakRSSBytes = scaledMount.peakRSS
+
+        report.targets = Targets.judge(report)
+        return report
+    }
+
+    /// Remembers how to stop what was just started, so a failure later still stops it.
+    private func started<T>(_ make: @autoclosure () throws -> T, stop: @escaping (T) -> Void) throws -> T {
+        let value = try make()
+        cleanups.append { stop(value) }
+        return value
+    }
+
+    private func cleanUp() {
+        for cleanup in cleanups.reversed() { cleanup() }
+        cleanups.removeAll()
+    }
+
+    /// A small file on tmpfs (/dev/shm), holding what /proc/uptime holds.
+    private static func tmpfsFile() throws -> String {
+        let path = "/dev/shm/ukfs-bench-\(getpid())"
+        guard FileManager.default.createFile(atPath: path, contents: Data("12345.67 23456.78\n".utf8)) else {
+            throw BenchError("cannot write \(path)")
+        }
+        return path
+    }
+
+    static func progress(_ message: String) {
+        FileHandle.standardError.write(Data("ukfs-bench: \(message)\n".utf8))
+    }
+}

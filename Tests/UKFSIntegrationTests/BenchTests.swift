@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// The benchmark and the simulator's scale flag work; no figure is judged here (benchmarks are not
+/// tests: this machine's timings vary too much to assert on).
+@Suite("Benchmark and scaled store")
+struct BenchTests {
+    static let bench = URL(fileURLWithPath: Paths.ukfs).deletingLastPathComponent().appendingPathComponent("ukfs-bench").path
+
+    @Test("ukfs-bench --quick runs everything it mounts and prints its tables")
+    func quickBench() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("ukfs-bench-\(getpid()).json").path
+        defer { unlink(json) }
+        let result = Shell.run([Self.bench, "--quick", "--no-agent", "--json", json], timeout: 120)
+        #expect(result.status == 0, "\(result)")
+        for heading in ["| ukfs + simulator |", "| ukfs constant (floor) |", "| /proc/uptime |", "| tmpfs file |",
+                        "| warm (second) |", "| pipelined, depth 32 |", "liveness:", "memory:", "| liveness p99 |"] {
+            #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
+        }
+        #expect(!result.stdout.contains("failed)"), "\(result.stdout)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        #expect((report?["readers"] as? [Any])?.count == 4)
+    }
+
+    @Test("ukfs sim --scale N adds appscale with N entries, 100 per object")
+    func scaledStore() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        guard let sim = Shell.spawn([Paths.ukfs, "sim", "scaled", "--socket", guest.socket, "--scale", "250"]) else {
+            throw FixtureError("cannot start ukfs sim --scale")
+        }
+        defer { kill(sim, SIGTERM); var status: Int32 = 0; waitpid(sim, &status, 0) }
+        #expect(Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: guest.socket) })
+        #expect(guest.ukfs(["mount", "unix:" + guest.socket, guest.mountpoint]).status == 0)
+        defer { guest.ukfs(["umount", guest.mountpoint]) }
+        #expect(guest.sh("ls \"$M/appscale\"").stdout == "obj0\nobj1\nobj2\n")
+        #expect(guest.sh("find \"$M/appscale\" -type f | wc -l").stdout == "300\n")
+        #expect(guest.sh("ls \"$M/appscale/obj2\" | head -2").stdout == "v00\nv01\n")
+        #expect(Int(guest.read("appscale/obj1/v99").dropLast()) != nil)
+        // The default store is unchanged beside it.
+        #expect(guest.sh("ls \"$M\" | head -3").stdout == "appscale\nappsim\nfalloc\n")
+    }
+}
