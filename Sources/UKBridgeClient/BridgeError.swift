@@ -40,7 +40,7 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             return "cannot reach \(address): \(reason)"
         case .noHandshake(let address):
-            return "\(address) accepted the connection but never completed the ukfs handshake — is the agent running in the guest?"
+            return "\(address) accepted the connection but never completed the ukfs handshake — is the agent running in the guest, and is no other ukfs (a mount, an export) holding its line?"
         case .incompatible(let address, let reason):
             return "\(address) speaks an incompatible bridge protocol: \(reason)"
         case .timedOut:

@@ -151,32 +151,10 @@ final class GuestSession: Sendable {
         for node in tree.listedGuestDirectories() { refresh(node.ino) }
     }
 
-    /// Every page of a directory; restarts (a few times) if the generation moves between pages.
-    private func fetchAll(_ scope: ListScope, restarts: Int = 3,
-                          done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
-            send(.list(scope, start: start)) { [self] result in
-                switch result {
-                case .success(.list(let listed)):
-                    if let generation, generation != listed.generation {
-                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, done: done)
-                                            : done(.failure(.timedOut))
-                    }
-                    let all = collected + listed.children
-                    if all.count >= listed.total || listed.children.isEmpty {
-                        return done(.success(all))
-                    }
-                    page(start: all.count, generation: listed.generation, collected: all)
-                case .success(.failure(_, let errno)):
-                    done(.failure(.guest(errno: errno)))
-                case .success:
-                    done(.failure(.unexpectedAnswer))
-                case .failure(let error):
-                    done(.failure(error))
-                }
-            }
-        }
-        page(start: 0, generation: nil, collected: [])
+    /// Every page of a directory (the paging rules are shared with the scripting commands).
+    private func fetchAll(_ scope: ListScope, done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+        DirectoryListing.fetchAll(scope, send: { [self] request, completion in send(request, completion: completion) },
+                                  done: done)
     }
 
     /// Turns a guest listing into the children the mount shows: names checked (a refused name is

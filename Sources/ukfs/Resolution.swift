@@ -17,6 +17,11 @@ struct ResolvedInstance {
         }
     }
 
+    /// The same, for commands that may also ask KraftKit (name resolution beyond the registry).
+    static func resolving(_ nameOrAddress: String) async throws -> ResolvedInstance {
+        try ResolvedInstance(nameOrAddress, registry: InstanceRegistry())
+    }
+
     /// A socket named `vm1.sock` names instance `vm1`; otherwise the path itself.
     static func displayName(for address: BridgeAddress) -> String {
         switch address {
