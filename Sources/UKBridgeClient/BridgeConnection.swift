@@ -52,12 +52,16 @@ public final class BridgeConnection: Sendable {
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
                     }
                 }
-            switch address {
-            case .unix(let path):
-                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
-            }
+            channel = try await Transports.open(address, bootstrap: bootstrap, timeout: timeout)
+        } catch let error as FirecrackerHandshakeError {
+            throw .transport(address, reason: error.reason)
         } catch let error as IOError {
             throw .unreachable(address, errno: error.errnoCode)
+        } catch let error as NIOConnectionError {
+            // TCP: every address of the host failed; the first one's errno says why.
+            if error.dnsAError != nil && error.dnsAAAAError != nil { throw .transport(address, reason: "unknown host") }
+            let first = error.connectionErrors.lazy.compactMap { $0.error as? IOError }.first
+            throw .unreachable(address, errno: first?.errnoCode ?? EIO)
         } catch let error as ChannelError {
             if case .connectTimeout = error { throw .noHandshake(address) }
             throw .unreachable(address, errno: EIO)

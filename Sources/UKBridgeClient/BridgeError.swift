@@ -6,6 +6,8 @@ import UKBridge
 public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// connect() failed: the errno says why (ENOENT no socket, ECONNREFUSED nobody listening …).
     case unreachable(BridgeAddress, errno: Int32)
+    /// The transport itself refused (e.g. Firecracker's CONNECT was not answered OK).
+    case transport(BridgeAddress, reason: String)
     /// Connected, but no valid HELLO answer in time.
     case noHandshake(BridgeAddress)
     /// The guest speaks no protocol version we speak, or sent an impossible HELLO.
@@ -25,7 +27,7 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var errno: Int32 {
         switch self {
         case .guest(let errno): errno
-        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .noHandshake, .incompatible: EIO
+        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible: EIO
         }
     }
 
@@ -35,9 +37,13 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             let reason = switch errno {
             case ENOENT: "no such socket — is the instance running?"
             case ECONNREFUSED: "connection refused — is it running?"
+            case _ where address.isVsock && [ENODEV, EAFNOSUPPORT, EADDRNOTAVAIL].contains(errno):
+                "no vsock transport on this host (\(String(cString: strerror(errno)).lowercased())) — load vhost_vsock (modprobe vhost_vsock) and check the guest's CID"
             case EACCES: "permission denied — run ukfs as the instance's owner"
             default: String(cString: strerror(errno)).lowercased() + " — is it running?"
             }
+            return "cannot reach \(address): \(reason)"
+        case .transport(let address, let reason):
             return "cannot reach \(address): \(reason)"
         case .noHandshake(let address):
             return "\(address) accepted the connection but never completed the ukfs handshake — is the agent running in the guest, and is no other ukfs (a mount, an export) holding its line?"
