@@ -21,8 +21,12 @@ public final class BridgeConnection: Sendable {
     private let channel: Channel
     private let pending: PendingRequests
     private let logger: Logger
+    /// The bytes and requests this connection exchanged (HELLO included).
+    public let traffic: TrafficCounter
 
-    init(address: BridgeAddress, hello: HelloInfo, channel: Channel, pending: PendingRequests, logger: Logger) {
+    init(address: BridgeAddress, hello: HelloInfo, channel: Channel, pending: PendingRequests, logger: Logger,
+         traffic: TrafficCounter) {
+        self.traffic = traffic
         self.address = address
         self.hello = hello
         self.channel = channel
@@ -37,6 +41,7 @@ public final class BridgeConnection: Sendable {
                                onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
                                onClose: @escaping @Sendable () -> Void = {}) async throws(BridgeError) -> BridgeConnection {
         let pending = PendingRequests()
+        let traffic = TrafficCounter()
         let channel: Channel
         do {
             let bootstrap = ClientBootstrap(group: group)
@@ -44,6 +49,7 @@ public final class BridgeConnection: Sendable {
                                              + Int64(timeout.components.attoseconds / 1_000_000_000)))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(traffic)
                         try channel.pipeline.syncOperations.addHandler(
                             FrameChannelHandler(maxPayload: hostMaxPayload) { count in
                                 logger.warning("dropped \(count) damaged frame(s) from the guest")
@@ -84,7 +90,8 @@ public final class BridgeConnection: Sendable {
                     channel.close(promise: nil)
                     throw .incompatible(address, reason: "guest chose version \(info.version)")
                 }
-                return BridgeConnection(address: address, hello: info, channel: channel, pending: pending, logger: logger)
+                return BridgeConnection(address: address, hello: info, channel: channel, pending: pending, logger: logger,
+                                        traffic: traffic)
             case .success(.failure(.hello, let errno)) where errno == WireErrno.EPROTONOSUPPORT:
                 channel.close(promise: nil)
                 throw .incompatible(address, reason: "guest does not speak version \(ProtocolLimits.version)")

@@ -5,6 +5,11 @@ struct ResolvedInstance {
     let name: String
     let address: BridgeAddress
 
+    init(name: String, address: BridgeAddress) {
+        self.name = name
+        self.address = address
+    }
+
     /// An address form; else a name in the registry; else a KraftKit machine (`kraft ps`); else
     /// one line saying all that was tried.
     init(_ nameOrAddress: String, registry: InstanceRegistry) throws {
