@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),   // ukfs export's /metrics endpoint
             ]
         ),
         // The side-by-side benchmark (README "Performance"); it mounts the `ukfs` built beside it.

@@ -21,8 +21,12 @@ public final class BridgeConnection: Sendable {
     private let channel: Channel
     private let pending: PendingRequests
     private let logger: Logger
+    /// The bytes and requests this connection exchanged (HELLO included).
+    public let traffic: TrafficCounter
 
-    init(address: BridgeAddress, hello: HelloInfo, channel: Channel, pending: PendingRequests, logger: Logger) {
+    init(address: BridgeAddress, hello: HelloInfo, channel: Channel, pending: PendingRequests, logger: Logger,
+         traffic: TrafficCounter) {
+        self.traffic = traffic
         self.address = address
         self.hello = hello
         self.channel = channel
@@ -37,6 +41,7 @@ public final class BridgeConnection: Sendable {
                                onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
                                onClose: @escaping @Sendable () -> Void = {}) async throws(BridgeError) -> BridgeConnection {
         let pending = PendingRequests()
+        let traffic = TrafficCounter()
         let channel: Channel
         do {
             let bootstrap = ClientBootstrap(group: group)
@@ -45,6 +50,7 @@ public final class BridgeConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let damaged = LogThrottle()
+                        try channel.pipeline.syncOperations.addHandler(traffic)
                         try channel.pipeline.syncOperations.addHandler(
                             FrameChannelHandler(maxPayload: hostMaxPayload) { count in
                                 if let total = damaged.note(count) {
@@ -55,12 +61,16 @@ public final class BridgeConnection: Sendable {
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
                     }
                 }
-            switch address {
-            case .unix(let path):
-                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
-            }
+            channel = try await Transports.open(address, bootstrap: bootstrap, timeout: timeout)
+        } catch let error as FirecrackerHandshakeError {
+            throw .transport(address, reason: error.reason)
         } catch let error as IOError {
             throw .unreachable(address, errno: error.errnoCode)
+        } catch let error as NIOConnectionError {
+            // TCP: every address of the host failed; the first one's errno says why.
+            if error.dnsAError != nil && error.dnsAAAAError != nil { throw .transport(address, reason: "unknown host") }
+            let first = error.connectionErrors.lazy.compactMap { $0.error as? IOError }.first
+            throw .unreachable(address, errno: first?.errnoCode ?? EIO)
         } catch let error as ChannelError {
             if case .connectTimeout = error { throw .noHandshake(address) }
             throw .unreachable(address, errno: EIO)
@@ -83,7 +93,8 @@ public final class BridgeConnection: Sendable {
                     channel.close(promise: nil)
                     throw .incompatible(address, reason: "guest chose version \(info.version)")
                 }
-                return BridgeConnection(address: address, hello: info, channel: channel, pending: pending, logger: logger)
+                return BridgeConnection(address: address, hello: info, channel: channel, pending: pending, logger: logger,
+                                        traffic: traffic)
             case .success(.failure(.hello, let errno)) where errno == WireErrno.EPROTONOSUPPORT:
                 channel.close(promise: nil)
                 throw .incompatible(address, reason: "guest does not speak version \(ProtocolLimits.version)")

@@ -6,6 +6,8 @@ import UKBridge
 public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// connect() failed: the errno says why (ENOENT no socket, ECONNREFUSED nobody listening …).
     case unreachable(BridgeAddress, errno: Int32)
+    /// The transport itself refused (e.g. Firecracker's CONNECT was not answered OK).
+    case transport(BridgeAddress, reason: String)
     /// Connected, but no valid HELLO answer in time.
     case noHandshake(BridgeAddress)
     /// The guest speaks no protocol version we speak, or sent an impossible HELLO.
@@ -25,13 +27,13 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var errno: Int32 {
         switch self {
         case .guest(let errno): errno
-        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .noHandshake, .incompatible: EIO
+        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible: EIO
         }
     }
 
     public var description: String {
         switch self {
-        case .unreachable(let address, _):
+        case .unreachable(let address, _), .transport(let address, _):
             return "cannot reach \(address): \(problem)"
         case .noHandshake(let address):
             return "\(address) \(problem)"
@@ -45,15 +47,19 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, without the address (for messages that name the instance already).
     public var problem: String {
         switch self {
-        case .unreachable(_, let errno):
+        case .unreachable(let address, let errno):
             return switch errno {
             case ENOENT: "no such socket — is the instance running?"
             case ECONNREFUSED: "connection refused — is it running?"
+            case _ where address.isVsock && [ENODEV, EAFNOSUPPORT, EADDRNOTAVAIL].contains(errno):
+                "no vsock transport on this host (\(String(cString: strerror(errno)).lowercased())) — load vhost_vsock (modprobe vhost_vsock) and check the guest's CID"
             case EACCES: "permission denied — run ukfs as the instance's owner"
             default: String(cString: strerror(errno)).lowercased() + " — is it running?"
             }
+        case .transport(_, let reason):
+            return reason
         case .noHandshake:
-            return "accepted the connection but never completed the ukfs handshake — is the agent running in the guest?"
+            return "accepted the connection but never completed the ukfs handshake — is the agent running in the guest, and is no other ukfs (a mount, an export) holding its line?"
         case .incompatible(_, let reason):
             return "speaks an incompatible bridge protocol: \(reason) — upgrade ukfs or the guest agent"
         case .timedOut:

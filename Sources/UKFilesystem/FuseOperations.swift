@@ -103,6 +103,14 @@ enum FuseOperations {
             FuseOperations.releaseHandle(info, as: OpenFile.self)
             fuse_reply_err(request, 0)
         }
+        ops.getxattr = { request, ino, name, size in
+            guard let request else { return }
+            FuseOperations.filesystem(request).getxattr(FuseRequest(raw: request), ino: ino, name: FuseOperations.name(name), size: size)
+        }
+        ops.listxattr = { request, ino, size in
+            guard let request else { return }
+            FuseOperations.filesystem(request).listxattr(FuseRequest(raw: request), ino: ino, size: size)
+        }
         // The tree is the guest's: nothing can be created, removed or renamed from the host.
         ops.create = { request, _, _, _, _ in FuseOperations.refuseChange(request) }
         ops.mknod = { request, _, _, _, _ in FuseOperations.refuseChange(request) }

@@ -182,36 +182,12 @@ final class GuestSession: Sendable {
         for node in tree.listedGuestDirectories() { refresh(node.ino) }
     }
 
-    /// Every page of a directory; restarts (a few times) if the generation moves between pages.
-    /// The whole listing is bounded too (four request timeouts), so a guest that pages one child at
-    /// a time cannot hold a reader for 65,535 round trips.
-    private func fetchAll(_ scope: ListScope, restarts: Int = 3, deadline: ContinuousClock.Instant? = nil,
-                          done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        let deadline = deadline ?? .now + timeout * 4
-        @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
-            guard ContinuousClock.now < deadline else { return done(.failure(.timedOut)) }
-            send(.list(scope, start: start)) { [self] result in
-                switch result {
-                case .success(.list(let listed)):
-                    if let generation, generation != listed.generation {
-                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, deadline: deadline, done: done)
-                                            : done(.failure(.timedOut))
-                    }
-                    let all = collected + listed.children
-                    if all.count >= listed.total || listed.children.isEmpty {
-                        return done(.success(all))
-                    }
-                    page(start: all.count, generation: listed.generation, collected: all)
-                case .success(.failure(_, let errno)):
-                    done(.failure(.guest(errno: errno)))
-                case .success:
-                    done(.failure(.unexpectedAnswer))
-                case .failure(let error):
-                    done(.failure(error))
-                }
-            }
-        }
-        page(start: 0, generation: nil, collected: [])
+    /// Every page of a directory (the paging rules are shared with the scripting commands), within
+    /// four request timeouts in all.
+    private func fetchAll(_ scope: ListScope, done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+        DirectoryListing.fetchAll(scope, deadline: .now + timeout * 4,
+                                  send: { [self] request, completion in send(request, completion: completion) },
+                                  done: done)
     }
 
     /// Refused names are logged once each kind of refusal, then counted, so a hostile guest cannot

@@ -1,39 +1,22 @@
 import UKBridge
+import UKBridgeClient
 
-/// Turns a guest's listing of a directory into the children the mount shows: every name checked
-/// (NameRules; a refused one is reported and left out), kinds that cannot be there dropped, and the
-/// aliases of the one table added. The guest is untrusted; this is the gate its names pass.
+/// Turns a guest's listing of a directory into the mount's children, through the one ListingGate
+/// (names checked, repeats and `.ukfs` refused, aliases added), with the mount's node kinds.
 enum ListingFilter {
     static let metaFolderName = Array(".ukfs".utf8)
 
     static func children(from listed: [ListedChild], in dir: Node,
                          onRefused: ([UInt8], NameRules.Refusal?) -> Void) -> [(name: [UInt8], kind: NodeKind)] {
-        var seen = Set<[UInt8]>()
-        var result: [(name: [UInt8], kind: NodeKind)] = []
-        for child in listed {
-            var refusal = NameRules.check(child.name)
-            if refusal == nil && !seen.insert(child.name).inserted { refusal = .duplicate }
-            if refusal == nil && dir.kind == .root && child.name == metaFolderName { refusal = .duplicate }
-            if let refusal {
-                onRefused(child.name, refusal)
-                continue
-            }
-            guard let kind = nodeKind(for: child, in: dir.kind) else {
-                onRefused(child.name, nil)
-                continue
-            }
-            result.append((child.name, kind))
-        }
-        let aliases: [(name: [UInt8], target: [UInt8])] = switch dir.kind {
-        case .root: Aliases.rootAliases(present: seen)
-        case .library: Aliases.objectAliases(library: dir.name, objects: result.compactMap {
-            if case .object = $0.kind { return $0.name } else { return nil } })
-        default: []
-        }
-        for alias in aliases where seen.insert(alias.name).inserted {
-            result.append((alias.name, .alias(target: alias.target)))
-        }
-        return result
+        var library: [UInt8]?
+        if case .library = dir.kind { library = dir.name }
+        let (accepted, aliases) = ListingGate.children(
+            from: listed, inRoot: dir.kind == .root, library: library,
+            reserved: dir.kind == .root ? [metaFolderName] : [],
+            place: { nodeKind(for: $0, in: dir.kind) },
+            isObject: { if case .object = $0 { true } else { false } },
+            onRefused: onRefused)
+        return accepted.map { ($0.name, $0.node) } + aliases.map { ($0.name, .alias(target: $0.target)) }
     }
 
     /// What a listed child is, given where it was listed; nil when it cannot be there.

@@ -7,9 +7,9 @@ import UKBridge
 /// the guest agent would over its line.
 public final class SimulatorServer: Sendable {
     public let store: SimulatedStore
-    private let channel: Channel
+    let channel: Channel
 
-    private init(store: SimulatedStore, channel: Channel) {
+    init(store: SimulatedStore, channel: Channel) {
         self.store = store
         self.channel = channel
     }

@@ -1,10 +1,15 @@
 import ArgumentParser
 import Foundation
 
-/// A failure the user can act on: printed as one `ukfs: …` line on stderr, exit status 1.
+/// A failure the user can act on: printed as one `ukfs: …` line on stderr, exit status 1 — or,
+/// for the scripting commands, the errno the mount would have given for the same path.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    let status: Int32
+    init(_ description: String, status: Int32 = 1) {
+        self.description = description
+        self.status = status
+    }
 }
 
 extension AsyncParsableCommand {
@@ -14,7 +19,7 @@ extension AsyncParsableCommand {
             try await body()
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("ukfs: \(error.description)\n".utf8))
-            throw ExitCode(1)
+            throw ExitCode(error.status)
         } catch let error as ExitCode {
             throw error
         } catch {

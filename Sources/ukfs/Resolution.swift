@@ -5,18 +5,46 @@ struct ResolvedInstance {
     let name: String
     let address: BridgeAddress
 
+    init(name: String, address: BridgeAddress) {
+        self.name = name
+        self.address = address
+    }
+
+    /// An address form; else a name in the registry; else a KraftKit machine (`kraft ps`); else
+    /// one line saying all that was tried.
     init(_ nameOrAddress: String, registry: InstanceRegistry) throws {
+        switch BridgeAddress.parse(nameOrAddress) {
+        case .failure(let error):
+            throw CLIError(error.description)
+        case .success(let address?):
+            self.name = Self.displayName(for: address)
+            self.address = address
+            return
+        case .success(nil):
+            break
+        }
         switch registry.resolve(nameOrAddress) {
         case .address(let address, let name):
             self.name = name ?? Self.displayName(for: address)
             self.address = address
         case .unknown(let name, let lookedIn):
-            throw CLIError("unknown instance '\(name)': no socket at \(lookedIn) — start it (ukfs sim \(name)), list known ones (ukfs list), or give unix:PATH")
+            switch KraftKit.lookup(name) {
+            case .found(_, let socket):
+                self.name = name
+                self.address = .unix(path: socket)
+            case .notFound(let why):
+                throw CLIError("unknown instance '\(name)': no socket at \(lookedIn), and \(why) — start it (ukfs sim \(name)), list known ones (ukfs list), or give an address (\(BridgeAddress.forms))")
+            }
         case .foreign(let name, let path, let uid):
             throw CLIError("refusing instance '\(name)': \(path) belongs to uid \(uid), not you — give its address explicitly (unix:\(path)) if you trust it")
         case .invalid(let text):
-            throw CLIError("'\(text)' is neither an instance name (letters, digits, - _ .) nor an address (unix:PATH)")
+            throw CLIError("'\(text)' is neither an instance name (letters, digits, - _ .) nor an address (\(BridgeAddress.forms))")
         }
+    }
+
+    /// The same, for the commands that run in an async context.
+    static func resolving(_ nameOrAddress: String) async throws -> ResolvedInstance {
+        try ResolvedInstance(nameOrAddress, registry: InstanceRegistry())
     }
 
     /// A socket named `vm1.sock` names instance `vm1`; otherwise the path itself.
@@ -25,16 +53,20 @@ struct ResolvedInstance {
         case .unix(let path):
             let file = path.split(separator: "/").last.map(String.init) ?? path
             return file.hasSuffix(".sock") ? String(file.dropLast(5)) : file
+        default:
+            return address.description
         }
     }
 
     /// The one line a user reads when the instance cannot be reached.
     func describe(_ error: BridgeError) -> String {
+        // An instance given as an address is named by it: say it once.
+        let who = name == address.description ? "\(address)" : "instance '\(name)' at \(address)"
         switch error {
-        case .unreachable:
-            return "cannot reach instance '\(name)' at \(address): \(error.problem)"
+        case .unreachable, .transport:
+            return "cannot reach \(who): \(error.problem)"
         default:
-            return "instance '\(name)' at \(address) \(error.problem)"
+            return "\(who) \(error.problem)"
         }
     }
 }

@@ -20,6 +20,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Add this many entries (library appscale, 100 per object) for benchmarks at scale.")
     var scale: Int = 0
 
+    @Option(help: "Listen on this address too (repeatable): unix:PATH, tcp:HOST:PORT (port 0: any free port), vsock:CID:PORT, or fc-vsock:PATH:PORT (a stand-in for Firecracker's hybrid vsock in front of guest port PORT).")
+    var listen: [String] = []
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -28,8 +31,17 @@ struct SimCommand: AsyncParsableCommand {
             let logger = LoggingSetup.logger("ukfs.sim", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let simulator = try await SimulatorProcess.start(name: name, socket: socket, scale: scale, group: group, logger: logger)
+            let extra: [(server: SimulatorServer, address: String)]
+            do {
+                extra = try await SimListeners.start(listen, store: simulator.server.store, group: group, logger: logger)
+            } catch {
+                await simulator.stop()
+                throw error
+            }
             Console.say("ukfs: simulating instance '\(name)' at \(simulator.path) (Ctrl-C to stop)")
+            for listener in extra { Console.say("ukfs: also listening on \(listener.address)") }
             _ = await Signals.waitForTermination()
+            for listener in extra { await listener.server.close() }
             await simulator.stop()
             try? await group.shutdownGracefully()
         }

@@ -12,6 +12,8 @@ struct Ukfs: AsyncParsableCommand {
             else /run/ukfs for root and /tmp/ukfs-<uid> for others) as NAME.sock, or given as unix:PATH.
             """,
         version: version,
-        subcommands: [MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self]
+        subcommands: [MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,
+                      LsCommand.self, GetCommand.self, SetCommand.self, WatchCommand.self, DumpCommand.self,
+                      ExportCommand.self]
     )
 }

@@ -1,10 +1,10 @@
 /// Names from the guest become file names: these rules keep every one of them a single, harmless
 /// path component (docs/protocol.md §4.3).
-enum NameRules {
-    enum Refusal: CustomStringConvertible {
+public enum NameRules {
+    public enum Refusal: CustomStringConvertible {
         case empty, tooLong, slash, nul, dot, duplicate
 
-        var description: String {
+        public var description: String {
             switch self {
             case .empty: "empty name"
             case .tooLong: "name longer than 255 bytes"
@@ -16,7 +16,7 @@ enum NameRules {
         }
     }
 
-    static func check(_ name: [UInt8]) -> Refusal? {
+    public static func check(_ name: [UInt8]) -> Refusal? {
         if name.isEmpty { return .empty }
         if name.count > 255 { return .tooLong }
         if name.contains(UInt8(ascii: "/")) { return .slash }

@@ -1,0 +1,49 @@
+import UKBridge
+
+/// Every page of one guest directory (docs/protocol.md §3.2), shared by the mount and the
+/// scripting commands: a directory is only true when all its pages come from one generation.
+public enum DirectoryListing {
+    public typealias Send = @Sendable (Request, @escaping BridgeConnection.Completion) -> Void
+
+    /// Pages through `scope`; restarts (a few times) if the generation moves between pages. The
+    /// whole listing is bounded by `deadline` too, so a guest that pages one child at a time cannot
+    /// hold a reader for 65,535 round trips.
+    public static func fetchAll(_ scope: ListScope, restarts: Int = 3, deadline: ContinuousClock.Instant,
+                                send: @escaping Send,
+                                done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+        @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
+            guard ContinuousClock.now < deadline else { return done(.failure(.timedOut)) }
+            send(.list(scope, start: start)) { result in
+                switch result {
+                case .success(.list(let listed)):
+                    if let generation, generation != listed.generation {
+                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, deadline: deadline, send: send, done: done)
+                                            : done(.failure(.timedOut))
+                    }
+                    let all = collected + listed.children
+                    if all.count >= listed.total || listed.children.isEmpty {
+                        return done(.success(all))
+                    }
+                    page(start: all.count, generation: listed.generation, collected: all)
+                case .success(.failure(_, let errno)):
+                    done(.failure(.guest(errno: errno)))
+                case .success:
+                    done(.failure(.unexpectedAnswer))
+                case .failure(let error):
+                    done(.failure(error))
+                }
+            }
+        }
+        page(start: 0, generation: nil, collected: [])
+    }
+
+    /// The same, awaited, on one connection.
+    public static func fetchAll(_ scope: ListScope, on connection: BridgeConnection,
+                                timeout: Duration) async -> Result<[ListedChild], BridgeError> {
+        await withCheckedContinuation { continuation in
+            fetchAll(scope, deadline: .now + timeout * 4, send: { request, completion in
+                connection.send(request, timeout: timeout, completion: completion)
+            }, done: { continuation.resume(returning: $0) })
+        }
+    }
+}

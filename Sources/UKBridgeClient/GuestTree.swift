@@ -1,0 +1,247 @@
+import Foundation
+import UKBridge
+
+/// A guest's tree as the scripting commands and the exporter see it: the same paths as the mount
+/// (aliases such as `net/eth0` included, names checked by the same rules), listings cached until
+/// `forget()`, and values read in batches — one GET for as many entries as the guest allows.
+public actor GuestTree {
+    public enum Node: Sendable, Equatable {
+        case root
+        case library(id: UInt64, name: [UInt8])
+        case object(lib: UInt64, library: [UInt8], id: UInt64, name: [UInt8])
+        case entry(TreeEntry)
+
+        public var isDirectory: Bool {
+            if case .entry = self { return false }
+            return true
+        }
+    }
+
+    /// A child in a directory; `aliasOf` names the sibling an alias stands for.
+    public struct Child: Sendable {
+        public let name: [UInt8]
+        public let node: Node
+        public let aliasOf: [UInt8]?
+    }
+
+    public nonisolated let connection: BridgeConnection
+    public nonisolated let timeout: Duration
+    private var listings: [ListScope: [Child]] = [:]
+
+    public init(connection: BridgeConnection, timeout: Duration) {
+        self.connection = connection
+        self.timeout = timeout
+    }
+
+    /// Drops every cached listing (objects came or went).
+    public func forget() { listings.removeAll() }
+
+    // MARK: names
+
+    /// The children of a directory, aliases last, as `ls` on the mount shows them.
+    public func children(of node: Node) async throws(TreeError) -> [Child] {
+        let scope: ListScope
+        switch node {
+        case .root: scope = .root
+        case .library(let id, _): scope = .library(id)
+        case .object(let lib, _, let id, _): scope = .object(lib: lib, object: id)
+        case .entry(let entry): throw .path(entry.path, errno: ENOTDIR)
+        }
+        if let cached = listings[scope] { return cached }
+        let listed: [ListedChild]
+        switch await DirectoryListing.fetchAll(scope, on: connection, timeout: timeout) {
+        case .success(let children): listed = children
+        case .failure(.guest(let errno)): throw .path(Self.path(of: node), errno: errno)
+        case .failure(let error): throw .bridge(error)
+        }
+        let children = Self.children(listed, in: node)
+        listings[scope] = children
+        return children
+    }
+
+    /// What `path` (relative to the root, `/`-separated, aliases allowed) names.
+    public func resolve(_ path: String) async throws(TreeError) -> Node {
+        var trail: [Node] = [.root]
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) where component != "." {
+            guard let current = trail.last else { break }
+            if component == ".." {
+                if trail.count > 1 { trail.removeLast() }
+                continue
+            }
+            guard current.isDirectory else { throw .path(path, errno: ENOTDIR) }
+            let children = try await children(of: current)
+            let name = Array(component.utf8)
+            guard var child = children.first(where: { $0.name == name }) else { throw .path(path, errno: ENOENT) }
+            if let target = child.aliasOf {
+                guard let real = children.first(where: { $0.name == target && $0.aliasOf == nil }) else {
+                    throw .path(path, errno: ENOENT)
+                }
+                child = real
+            }
+            trail.append(child.node)
+        }
+        return trail.last ?? .root
+    }
+
+    /// Every entry under `node` (aliases not followed, so each entry once), in listing order.
+    public func entries(under node: Node = .root) async throws(TreeError) -> [TreeEntry] {
+        if case .entry(let entry) = node { return [entry] }
+        var result: [TreeEntry] = []
+        for child in try await children(of: node) where child.aliasOf == nil {
+            do {
+                result += try await entries(under: child.node)
+            } catch .path(_, let errno) where errno == ENOENT {
+                continue   // an object released while we walked: it is simply no longer there
+            }
+        }
+        return result
+    }
+
+    // MARK: values
+
+    /// The values of `entries`, in order: as few GETs as the guest's batch and payload limits
+    /// allow; an entry too big for a shared answer (EOVERFLOW) is asked for alone.
+    public func read(_ entries: [TreeEntry]) async -> [EntryResult] {
+        var results = [EntryResult](repeating: .error(EIO), count: entries.count)
+        var readable: [Int] = []
+        for (index, entry) in entries.enumerated() {
+            // As the mount's open: no getter is EACCES without asking the guest.
+            if entry.access.contains(.readable) { readable.append(index) } else { results[index] = .error(EACCES) }
+        }
+        for batch in Self.batches(readable.map { entries[$0].ref }, maxBatch: connection.maxBatch,
+                                  maxPayload: connection.hello.maxPayload) {
+            let indices = Array(readable[batch])
+            let answer = await get(indices.map { entries[$0].ref })
+            for (position, index) in indices.enumerated() {
+                results[index] = answer[position]
+                if case .error(let errno) = answer[position], errno == WireErrno.EOVERFLOW, indices.count > 1 {
+                    results[index] = await get([entries[index].ref])[0]
+                }
+            }
+        }
+        return results
+    }
+
+    private func get(_ refs: [EntryRef]) async -> [EntryResult] {
+        switch await connection.send(.get(refs), timeout: timeout) {
+        case .success(.get(let results)) where results.count == refs.count: return results
+        case .success(.failure(_, let errno)): return Array(repeating: .error(errno), count: refs.count)
+        case .success: return Array(repeating: .error(EIO), count: refs.count)
+        case .failure(let error): return Array(repeating: .error(error.errno), count: refs.count)
+        }
+    }
+
+    /// Calls the entry's setter with `text` parsed as the mount parses a write; nil on success,
+    /// else the errno a writer of the file would get.
+    public func write(_ entry: TreeEntry, text: [UInt8]) async -> Int32? {
+        guard entry.access.contains(.writable) else { return EACCES }
+        let value: Value
+        switch Value.parse(text, as: entry.type, maxString: connection.hello.maxString) {
+        case .success(let parsed): value = parsed
+        case .failure(.invalid): return EINVAL
+        case .failure(.outOfRange): return ERANGE
+        }
+        switch await connection.send(.set(entry.ref, value), timeout: timeout) {
+        case .success(.set): return nil
+        case .success(.failure(_, let errno)): return errno
+        case .success: return EIO
+        case .failure(let error): return error.errno
+        }
+    }
+
+    /// Index ranges of `refs` such that each GET holds at most `maxBatch` refs and its request
+    /// fits the guest's payload limit.
+    static func batches(_ refs: [EntryRef], maxBatch: Int, maxPayload: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        var size = 3 + 3   // type, rid, and the count's varint (at most 2 bytes for ≤ 1024)
+        for (index, ref) in refs.enumerated() {
+            let refSize = Varint.size(ref.lib) + Varint.size(ref.slot) + Varint.size(ref.entry)
+            if index > start && (index - start >= max(maxBatch, 1) || size + refSize > maxPayload) {
+                ranges.append(start..<index)
+                start = index
+                size = 6
+            }
+            size += refSize
+        }
+        if start < refs.count { ranges.append(start..<refs.count) }
+        return ranges
+    }
+
+    // MARK: listing → children
+
+    private static func path(of node: Node) -> String {
+        switch node {
+        case .root: "/"
+        case .library(_, let name): String(decoding: name, as: UTF8.self)
+        case .object(_, let library, _, let name): String(decoding: library + [0x2F] + name, as: UTF8.self)
+        case .entry(let entry): entry.path
+        }
+    }
+
+    /// The guest's listing made into children as the mount makes them, through the same ListingGate.
+    private static func children(_ listed: [ListedChild], in parent: Node) -> [Child] {
+        var library: [UInt8]?
+        if case .library(_, let name) = parent { library = name }
+        let (accepted, aliases) = ListingGate.children(
+            from: listed, inRoot: { if case .root = parent { true } else { false } }(), library: library,
+            place: { place($0, in: parent) },
+            isObject: { if case .object = $0 { true } else { false } })
+        var result = accepted.map { Child(name: $0.name, node: $0.node, aliasOf: nil) }
+        for alias in aliases {
+            guard let target = result.first(where: { $0.name == alias.target }) else { continue }
+            result.append(Child(name: alias.name, node: target.node, aliasOf: alias.target))
+        }
+        return result
+    }
+
+    private static func place(_ child: ListedChild, in parent: Node) -> Node? {
+        switch (parent, child.kind, child.type) {
+        case (.root, .library, _):
+            .library(id: child.id, name: child.name)
+        case (.library(let lib, let library), .object, _):
+            .object(lib: lib, library: library, id: child.id, name: child.name)
+        case (.library(let lib, let library), .entry, let type?):
+            .entry(TreeEntry(ref: .staticEntry(lib: lib, entry: child.id), type: type, access: child.access,
+                             library: library, object: nil, name: child.name))
+        case (.object(let lib, let library, let object, let objectName), .entry, let type?) where object < UInt64.max:
+            .entry(TreeEntry(ref: .objectEntry(lib: lib, object: object, entry: child.id), type: type,
+                             access: child.access, library: library, object: objectName, name: child.name))
+        default:
+            nil
+        }
+    }
+}
+
+/// One entry of the tree, with where it lives (for paths, labels and JSON).
+public struct TreeEntry: Sendable, Hashable {
+    public let ref: EntryRef
+    public let type: EntryType
+    public let access: Access
+    public let library: [UInt8]
+    public let object: [UInt8]?
+    public let name: [UInt8]
+
+    /// `library/entry` or `library/object/entry`.
+    public var path: String {
+        String(decoding: library + (object.map { [0x2F] + $0 } ?? []) + [0x2F] + name, as: UTF8.self)
+    }
+}
+
+/// Why a path could not be used: the errno the mount would give for it, or the bridge failed.
+public enum TreeError: Error, Sendable {
+    case path(String, errno: Int32)
+    case bridge(BridgeError)
+}
+
+enum Varint {
+    static func size(_ value: UInt64) -> Int {
+        var value = value
+        var size = 1
+        while value >= 0x80 {
+            value >>= 7
+            size += 1
+        }
+        return size
+    }
+}

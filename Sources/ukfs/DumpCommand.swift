@@ -1,0 +1,72 @@
+import ArgumentParser
+import UKBridge
+import UKBridgeClient
+
+struct DumpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print every readable entry as `PATH VALUE`, read in batched requests.",
+        discussion: "Entries whose getter fails or that have none are left out, as `grep -r .` on the mount leaves them out.")
+
+    @OptionGroup var target: InstanceOptions
+
+    @Argument(help: "Only the subtree at this path (default: the whole tree).")
+    var path: String = ""
+
+    @Flag(help: "One JSON object nested as the tree: library → [object →] entry → value.")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            try await ScriptSession.with(target, label: "ukfs.dump") { session in
+                let node = try await session.resolve(path)
+                let entries: [TreeEntry]
+                do throws(TreeError) { entries = try await session.tree.entries(under: node) } catch { throw session.failure(error) }
+                let values = await session.tree.read(entries)
+                var read: [(entry: TreeEntry, value: Value)] = []
+                for (entry, result) in zip(entries, values) {
+                    if case .value(let value) = result { read.append((entry, value)) }
+                }
+                if json {
+                    Output.lines([Self.json(read)])
+                } else {
+                    Output.lines(read.map { $0.entry.path + " " + Output.text($0.value) })
+                }
+            }
+        }
+    }
+
+    /// Nested objects in listing order: libraries, then their static entries and objects.
+    static func json(_ read: [(entry: TreeEntry, value: Value)]) -> String {
+        var libraries: [(name: [UInt8], members: [(key: [UInt8], value: String)])] = []
+        var objects: [[UInt8]: [(key: [UInt8], value: String)]] = [:]   // "lib/obj" → members
+        var objectOrder: [[UInt8]: [[UInt8]]] = [:]                        // lib → object names
+        for (entry, value) in read {
+            if libraries.last?.name != entry.library && !libraries.contains(where: { $0.name == entry.library }) {
+                libraries.append((entry.library, []))
+            }
+            guard let index = libraries.firstIndex(where: { $0.name == entry.library }) else { continue }
+            if let object = entry.object {
+                let key = entry.library + [0x2F] + object
+                if objects[key] == nil {
+                    objects[key] = []
+                    objectOrder[entry.library, default: []].append(object)
+                }
+                objects[key]?.append((entry.name, JSONText.value(value)))
+            } else {
+                libraries[index].members.append((entry.name, JSONText.value(value)))
+            }
+        }
+        let body = libraries.map { library -> (key: String, value: String) in
+            var members = library.members.map { (key: String(decoding: $0.key, as: UTF8.self), value: $0.value) }
+            for object in objectOrder[library.name] ?? [] {
+                let inner = (objects[library.name + [0x2F] + object] ?? []).map {
+                    (key: String(decoding: $0.key, as: UTF8.self), value: $0.value)
+                }
+                members.append((String(decoding: object, as: UTF8.self), JSONText.object(inner)))
+            }
+            return (String(decoding: library.name, as: UTF8.self), JSONText.object(members))
+        }
+        return JSONText.object(body)
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import UKBridgeClient
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Serve instances' numeric entries as Prometheus metrics (GET /metrics).",
+        discussion: """
+            Every numeric entry becomes a sample ukstore_<entry>{instance,library[,object]}; entries named \
+            *_bytes, *_packets, *_count, tot_* are counters (named …_total), others gauges. Each scrape reads \
+            each instance with one batched bridge request; ukfs_up and ukfs_scrape_* tell how each instance fared.
+            """)
+
+    @Argument(help: "Instance names or addresses to export.")
+    var instances: [String] = []
+
+    @Flag(help: "Export every instance in the registry, as they come and go.")
+    var all = false
+
+    @Option(help: "Where to serve: HOST:PORT or tcp:HOST:PORT (port 0: any free port).")
+    var listen: String = "127.0.0.1:9464"
+
+    @Option(help: "Seconds to wait for each answer of a guest.")
+    var timeout: Double = 2
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .warning
+
+    func validate() throws {
+        guard all || !instances.isEmpty else { throw ValidationError("name the instances to export, or give --all") }
+        guard !(all && !instances.isEmpty) else { throw ValidationError("give instance names or --all, not both") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let (host, port) = try Self.listenAddress(listen)
+            let logger = LoggingSetup.logger("ukfs.export", level: logLevel)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
+            let exporters = ExporterSet(group: group, timeout: duration, logger: logger)
+            if !all {
+                for instance in instances {
+                    let target = try ResolvedInstance(instance, registry: InstanceRegistry())
+                    exporters.add(target)
+                }
+            }
+            let all = self.all
+            let server: Channel
+            do {
+                server = try await MetricsHTTPServer.start(host: host, port: port, group: group) {
+                    await exporters.scrape(registry: all ? InstanceRegistry() : nil)
+                }
+            } catch {
+                try? await group.shutdownGracefully()
+                let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)).lowercased() } ?? "\(error)"
+                throw CLIError("cannot listen on \(listen): \(reason) — choose another port (--listen HOST:PORT)")
+            }
+            let bound = server.localAddress?.port ?? port
+            let what = all ? "every registered instance" : instances.joined(separator: ", ")
+            Console.say("ukfs: exporting \(what) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics (Ctrl-C to stop)")
+            _ = await Signals.waitForTermination()
+            try? await server.close()
+            await exporters.closeAll()
+            try? await group.shutdownGracefully()
+        }
+    }
+
+    static func listenAddress(_ text: String) throws -> (String, Int) {
+        let withScheme = text.hasPrefix("tcp:") ? text : "tcp:" + text
+        guard case .success(.tcp(let host, let port)?) = BridgeAddress.parse(withScheme) else {
+            throw CLIError("--listen \(text): give HOST:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464")
+        }
+        return (host, port)
+    }
+}
+
+/// The instances being exported: fixed, or (with --all) the registry's, re-read on each scrape.
+final class ExporterSet: Sendable {
+    private let group: MultiThreadedEventLoopGroup
+    private let timeout: Duration
+    private let logger: Logger
+    private let exporters = Mutex<[String: InstanceExporter]>([:])
+
+    init(group: MultiThreadedEventLoopGroup, timeout: Duration, logger: Logger) {
+        self.group = group
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    func add(_ target: ResolvedInstance) {
+        let exporter = InstanceExporter(name: target.name, address: target.address, group: group, timeout: timeout, logger: logger)
+        exporters.withLock { $0[target.name] = exporter }
+    }
+
+    /// One scrape of every instance, concurrently; with a registry, instances that registered are
+    /// added and those gone are dropped first.
+    func scrape(registry: InstanceRegistry?) async -> String {
+        if let registry { await sync(with: registry) }
+        let current = exporters.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
+        let parts = await withTaskGroup(of: (Int, [MetricsText.Sample]).self) { tasks in
+            for (index, exporter) in current.enumerated() {
+                tasks.addTask { (index, await exporter.scrape()) }
+            }
+            var parts = [[MetricsText.Sample]](repeating: [], count: current.count)
+            for await (index, samples) in tasks { parts[index] = samples }
+            return parts
+        }
+        return MetricsText.render(parts.flatMap { $0 })
+    }
+
+    private func sync(with registry: InstanceRegistry) async {
+        let names = Set(registry.registeredNames())
+        let gone = exporters.withLock { exporters -> [InstanceExporter] in
+            let gone = exporters.filter { !names.contains($0.key) }
+            for name in gone.keys { exporters.removeValue(forKey: name) }
+            return Array(gone.values)
+        }
+        for exporter in gone { await exporter.close() }
+        let known = exporters.withLock { Set($0.keys) }
+        for name in names.subtracting(known) {
+            add(ResolvedInstance(name: name, address: .unix(path: registry.socketPath(for: name))))
+        }
+    }
+
+    func closeAll() async {
+        let all = exporters.withLock { Array($0.values) }
+        for exporter in all { await exporter.close() }
+    }
+}

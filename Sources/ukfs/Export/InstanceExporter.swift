@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+import UKBridge
+import UKBridgeClient
+
+/// One instance behind the exporter: a connection kept open between scrapes, the tree listed once
+/// and again only after the guest says objects came or went, and one batched GET per scrape.
+actor InstanceExporter {
+    let name: String
+    let address: BridgeAddress
+    private let group: MultiThreadedEventLoopGroup
+    private let timeout: Duration
+    private let logger: Logger
+    private var tree: GuestTree?
+    private var entries: [TreeEntry]?
+    /// Set from the event loop when the guest reports an object event.
+    private let treeChanged = ChangeFlag()
+
+    init(name: String, address: BridgeAddress, group: MultiThreadedEventLoopGroup, timeout: Duration, logger: Logger) {
+        self.name = name
+        self.address = address
+        self.group = group
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    /// The samples of one scrape, and what it cost on the bridge.
+    func scrape() async -> [MetricsText.Sample] {
+        let started = ContinuousClock.now
+        var samples: [MetricsText.Sample] = []
+        var up = 0
+        var cost = TrafficCounter.Totals()
+        if let tree = await connectedTree() {
+            let before = tree.connection.traffic.current
+            if let entries = await currentEntries(tree) {
+                let values = await tree.read(entries)
+                for (entry, result) in zip(entries, values) {
+                    if case .value(let value) = result, let sample = MetricsText.sample(instance: name, entry: entry, value: value) {
+                        samples.append(sample)
+                    }
+                }
+                up = 1
+            }
+            cost = tree.connection.traffic.current - before
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let labels = [("instance", name)]
+        samples.append(.init(name: "ukfs_up", kind: .gauge, help: "1 when the instance answered this scrape", labels: labels, value: String(up)))
+        samples.append(.init(name: "ukfs_scrape_samples", kind: .gauge, help: "ukstore samples this scrape exported",
+                             labels: labels, value: String(samples.count - 1)))
+        samples.append(.init(name: "ukfs_scrape_bridge_requests", kind: .gauge, help: "bridge requests this scrape sent",
+                             labels: labels, value: String(cost.writes)))
+        samples.append(.init(name: "ukfs_scrape_bridge_bytes", kind: .gauge, help: "bridge bytes this scrape exchanged",
+                             labels: labels + [("direction", "sent")], value: String(cost.bytesSent)))
+        samples.append(.init(name: "ukfs_scrape_bridge_bytes", kind: .gauge, help: "bridge bytes this scrape exchanged",
+                             labels: labels + [("direction", "received")], value: String(cost.bytesReceived)))
+        samples.append(.init(name: "ukfs_scrape_duration_seconds", kind: .gauge, help: "time this instance's part of the scrape took",
+                             labels: labels, value: String(format: "%.6f", seconds)))
+        return samples
+    }
+
+    private func connectedTree() async -> GuestTree? {
+        if let tree, tree.connection.isActive { return tree }
+        tree = nil
+        entries = nil
+        do {
+            let changed = treeChanged
+            let connection = try await BridgeConnection.connect(
+                to: address, group: group, timeout: timeout, logger: logger,
+                onEvent: { _ in changed.raise() })
+            _ = await connection.send(.watch(flags: 1), timeout: timeout)
+            let fresh = GuestTree(connection: connection, timeout: timeout)
+            tree = fresh
+            return fresh
+        } catch {
+            logger.warning("instance \(name) at \(address): \(error)")
+            return nil
+        }
+    }
+
+    /// The entries to read: listed on the first scrape, and again after an object event.
+    private func currentEntries(_ tree: GuestTree) async -> [TreeEntry]? {
+        if treeChanged.take() {
+            entries = nil
+            await tree.forget()
+        }
+        if let entries { return entries }
+        do {
+            let listed = try await tree.entries()
+            entries = listed
+            return listed
+        } catch {
+            logger.warning("instance \(name): cannot list the tree: \(error)")
+            return nil
+        }
+    }
+
+    func close() {
+        tree?.connection.close()
+        tree = nil
+    }
+}
+
+/// A flag the event loop raises and the next scrape takes down.
+final class ChangeFlag: Sendable {
+    private let raised = Mutex(false)
+    func raise() { raised.withLock { $0 = true } }
+    func take() -> Bool { raised.withLock { value in defer { value = false }; return value } }
+}

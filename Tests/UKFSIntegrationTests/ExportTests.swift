@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `ukfs export`: a Prometheus endpoint, checked with Prometheus's own promtool.
+@Suite("Prometheus export")
+struct ExportTests {
+    /// Starts `ukfs export ARGS --listen 127.0.0.1:0`; returns it and its metrics URL.
+    static func export(_ guest: Instance, _ arguments: [String]) throws -> (BackgroundProcess, String) {
+        let process = try BackgroundProcess([Paths.ukfs, "export"] + arguments + ["--listen", "127.0.0.1:0"],
+                                            environment: guest.environment, outputPath: guest.folder + "/export.out")
+        guard let rest = process.line(startingWith: "ukfs: exporting "),
+              let url = rest.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+            process.stop()
+            throw FixtureError("ukfs export did not say where it listens: \(process.output)")
+        }
+        return (process, String(url))
+    }
+
+    static func scrape(_ url: String) -> String {
+        Shell.run(["/usr/bin/curl", "-sf", url]).stdout
+    }
+
+    /// The value of the one sample line that starts with `series` (name and labels).
+    static func value(_ text: String, _ series: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+    }
+
+    @Test("promtool accepts the export; entries are samples with instance, library, object; counters by name",
+          arguments: Backend.allCases)
+    func exposition(backend: Backend) throws {
+        let guest = try Instance(backend)
+        defer { guest.stop() }
+        try guest.startGuest()
+        let (export, url) = try Self.export(guest, ["vm1"])
+        defer { export.stop() }
+        let text = Self.scrape(url)
+        let file = guest.folder + "/metrics.txt"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let promtool = Shell.run("promtool check metrics < '\(file)'")
+        #expect(promtool.status == 0, "\(promtool)\n\(text)")
+        #expect(text.contains("# TYPE ukstore_rx_bytes_total counter\n"))
+        #expect(text.contains("# TYPE ukstore_tot_nb_allocs_total counter\n"))
+        #expect(text.contains("# TYPE ukstore_cur_mem_free gauge\n"))
+        #expect(Self.value(text, "ukstore_rx_bytes_total{instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}") != nil, "\(text)")
+        #expect(Self.value(text, "ukstore_console_lvl{instance=\"vm1\",library=\"libukprint\"}") == 3)
+        #expect(!text.contains("hostname"), "charp entries have no number to export")
+        #expect(Self.value(text, "ukfs_up{instance=\"vm1\"}") == 1)
+        // After the first scrape (which lists the tree), each scrape is one batched request.
+        let second = Self.scrape(url)
+        #expect(Self.value(second, "ukfs_scrape_bridge_requests{instance=\"vm1\"}") == 1, "\(second)")
+        #expect((Self.value(second, "ukfs_scrape_samples{instance=\"vm1\"}") ?? 0) > 30)
+    }
+
+    @Test("objects created in the guest appear in the next scrape")
+    func liveObjects() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        let (export, url) = try Self.export(guest, ["vm1"])
+        defer { export.stop() }
+        #expect(!Self.scrape(url).contains("object=\"netdev2\""))
+        // The simulator serves many hosts at once, so the exporter and ukfs set can share it.
+        #expect(guest.ukfs(["set", "vm1", "appsim/netdev_count", "3"]).status == 0)
+        #expect(Shell.eventually(within: 5) { Self.scrape(url).contains("ukstore_rx_bytes_total{instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\"}") })
+    }
+
+    @Test("--all exports every registered instance, as they come and go; one down is ukfs_up 0")
+    func all() throws {
+        let first = try Instance()
+        defer { first.stop() }
+        try first.startGuest()
+        let (export, url) = try Self.export(first, ["--all"])
+        defer { export.stop() }
+        #expect(Self.value(Self.scrape(url), "ukfs_up{instance=\"vm1\"}") == 1)
+        // A second instance registers in the same registry.
+        let second = try BackgroundProcess([Paths.ukfs, "sim", "vm2", "--log-level", "warning"], environment: first.environment,
+                                           outputPath: first.folder + "/vm2.out")
+        #expect(Shell.eventually(within: 10) { Self.value(Self.scrape(url), "ukfs_up{instance=\"vm2\"}") == 1 })
+        second.stop()
+        #expect(Shell.eventually(within: 10) { !Self.scrape(url).contains("instance=\"vm2\"") })
+        // A named instance that stops answering stays listed, as down.
+        let (named, namedURL) = try Self.export(first, ["vm1"])
+        defer { named.stop() }
+        first.stopGuest()
+        let down = Self.scrape(namedURL)
+        #expect(Self.value(down, "ukfs_up{instance=\"vm1\"}") == 0, "\(down)")
+        #expect(!down.contains("ukstore_"))
+    }
+
+    @Test("bad arguments and a busy port fail in one line")
+    func errors() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let none = guest.ukfs(["export"])
+        #expect(none.status != 0 && none.stderr.contains("--all"), "\(none)")
+        let badListen = guest.ukfs(["export", "vm1", "--listen", "nowhere"])
+        #expect(badListen.status == 1 && badListen.stderr.hasPrefix("ukfs: --listen nowhere: give HOST:PORT"), "\(badListen)")
+        let unknown = guest.ukfs(["export", "nosuch"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("unknown instance 'nosuch'"), "\(unknown)")
+    }
+}
