@@ -18,18 +18,26 @@ public final class BridgeConnection: Sendable {
     public static let maxOutstanding = 256
     public static let hostMaxPayload = ProtocolLimits.maxPayload
 
-    private let channel: Channel
+    private let line: Line
+    private var channel: Channel { line.channel }
     private let pending: PendingRequests
     private let logger: Logger
     /// The bytes and requests this connection exchanged (HELLO included).
     public let traffic: TrafficCounter
 
-    init(address: BridgeAddress, hello: HelloInfo, channel: Channel, pending: PendingRequests, logger: Logger,
-         traffic: TrafficCounter) {
-        self.traffic = traffic
+    /// How requests reach the guest: straight to the socket when a DirectWriter exists, else
+    /// through the channel (TCP, vsock).
+    struct Line: Sendable {
+        let channel: Channel
+        let writer: DirectWriter?
+        let traffic: TrafficCounter
+    }
+
+    init(address: BridgeAddress, hello: HelloInfo, line: Line, pending: PendingRequests, logger: Logger) {
+        self.traffic = line.traffic
         self.address = address
         self.hello = hello
-        self.channel = channel
+        self.line = line
         self.pending = pending
         self.logger = logger
     }
@@ -42,7 +50,7 @@ public final class BridgeConnection: Sendable {
                                onClose: @escaping @Sendable () -> Void = {}) async throws(BridgeError) -> BridgeConnection {
         let pending = PendingRequests()
         let traffic = TrafficCounter()
-        let channel: Channel
+        let line: Line
         do {
             let bootstrap = ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
@@ -61,7 +69,8 @@ public final class BridgeConnection: Sendable {
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
                     }
                 }
-            channel = try await Transports.open(address, bootstrap: bootstrap, timeout: timeout)
+            let (channel, writer) = try await Transports.open(address, bootstrap: bootstrap, timeout: timeout)
+            line = Line(channel: channel, writer: writer, traffic: traffic)
         } catch let error as FirecrackerHandshakeError {
             throw .transport(address, reason: error.reason)
         } catch let error as IOError {
@@ -77,6 +86,7 @@ public final class BridgeConnection: Sendable {
         } catch {
             throw .unreachable(address, errno: EIO)
         }
+        let channel = line.channel
         pending.startSweeping(on: channel.eventLoop)
 
         // §2.4: HELLO, and again every 500 ms until the deadline, in case the guest sat in a stale
@@ -86,15 +96,14 @@ public final class BridgeConnection: Sendable {
                                     maxPayload: hostMaxPayload)
         while ContinuousClock.now < deadline {
             let attempt = min(Duration.milliseconds(500), deadline - ContinuousClock.now)
-            let result = await send(request, on: channel, pending: pending, timeout: attempt)
+            let result = await send(request, on: line, pending: pending, timeout: attempt)
             switch result {
             case .success(.hello(let info)):
                 guard info.version == ProtocolLimits.version else {
                     channel.close(promise: nil)
                     throw .incompatible(address, reason: "guest chose version \(info.version)")
                 }
-                return BridgeConnection(address: address, hello: info, channel: channel, pending: pending, logger: logger,
-                                        traffic: traffic)
+                return BridgeConnection(address: address, hello: info, line: line, pending: pending, logger: logger)
             case .success(.failure(.hello, let errno)) where errno == WireErrno.EPROTONOSUPPORT:
                 channel.close(promise: nil)
                 throw .incompatible(address, reason: "guest does not speak version \(ProtocolLimits.version)")
@@ -108,34 +117,45 @@ public final class BridgeConnection: Sendable {
         throw .noHandshake(address)
     }
 
-    private static func send(_ request: Request, on channel: Channel, pending: PendingRequests,
+    private static func send(_ request: Request, on line: Line, pending: PendingRequests,
                              timeout: Duration) async -> Result<Answer, BridgeError> {
         await withCheckedContinuation { continuation in
-            submit(request, on: channel, pending: pending, timeout: timeout) { continuation.resume(returning: $0) }
+            submit(request, on: line, pending: pending, timeout: timeout) { continuation.resume(returning: $0) }
         }
     }
 
-    private static func submit(_ request: Request, on channel: Channel, pending: PendingRequests,
+    private static func submit(_ request: Request, on line: Line, pending: PendingRequests,
                                timeout: Duration, completion: @escaping Completion) {
         guard let rid = pending.register(timeout: timeout, completion: completion) else {
             completion(.failure(.overloaded))
             return
         }
-        var buffer = channel.allocator.buffer(capacity: 32)
+        var buffer = line.channel.allocator.buffer(capacity: 32)
         FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encode(request: request, rid: rid, into: &$0) }
-        // No future per request: a write can only fail on a closed channel, and closing fails every
-        // registered request (AnswerRouter.channelInactive → failAll); the sweep bounds the rest.
-        channel.writeAndFlush(buffer, promise: nil)
+        guard let writer = line.writer else {
+            // No future per request: a write can only fail on a closed channel, and closing fails
+            // every registered request (AnswerRouter.channelInactive → failAll); the sweep bounds the rest.
+            line.channel.writeAndFlush(buffer, promise: nil)
+            return
+        }
+        let written = buffer.withUnsafeReadableBytes { writer.write($0, until: .now + timeout) }
+        guard written else {
+            // A line that cannot take a request is broken: close it, which fails what waits on it.
+            pending.complete(rid: rid, with: .failure(.disconnected))
+            line.channel.close(promise: nil)
+            return
+        }
+        line.traffic.countSent(buffer.readableBytes)
     }
 
     /// Sends a request; `completion` runs once, on the event loop, with the answer or the reason
     /// there is none (after at most `timeout`).
     public func send(_ request: Request, timeout: Duration, completion: @escaping Completion) {
-        Self.submit(request, on: channel, pending: pending, timeout: timeout, completion: completion)
+        Self.submit(request, on: line, pending: pending, timeout: timeout, completion: completion)
     }
 
     public func send(_ request: Request, timeout: Duration) async -> Result<Answer, BridgeError> {
-        await Self.send(request, on: channel, pending: pending, timeout: timeout)
+        await Self.send(request, on: line, pending: pending, timeout: timeout)
     }
 
     public var isActive: Bool { channel.isActive }

@@ -34,6 +34,14 @@ public final class TrafficCounter: ChannelDuplexHandler, Sendable {
 
     public var current: Totals { totals.withLock { $0 } }
 
+    /// A frame written outside the pipeline (DirectWriter).
+    func countSent(_ count: Int) {
+        totals.withLock {
+            $0.bytesSent += count
+            $0.writes += 1
+        }
+    }
+
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let count = unwrapInboundIn(data).readableBytes
         totals.withLock { $0.bytesReceived += count }
