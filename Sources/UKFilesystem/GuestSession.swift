@@ -55,7 +55,12 @@ final class GuestSession: Sendable {
         let previous = status.hello
         status.hello = connection.hello
         status.generation = connection.hello.generation
-        state.withLock { $0.connection = connection }
+        // A session stopped meanwhile (its `--all` instance left) must not keep a connection alive.
+        let stopping = state.withLock { state -> Bool in
+            if !state.stopping { state.connection = connection }
+            return state.stopping
+        }
+        if stopping { return connection.close() }
         _ = await connection.send(.watch(flags: 1), timeout: timeout)
         status.connection = .connected
         if let previous, previous.bootID != connection.hello.bootID {
@@ -69,7 +74,7 @@ final class GuestSession: Sendable {
         }
         // The root is listed up front, so `ls` of the mount works even if the guest goes away.
         await withCheckedContinuation { continuation in
-            ensureListed(NodeTable.rootID) { _ in continuation.resume() }
+            ensureListed(tree.root) { _ in continuation.resume() }
         }
     }
 
@@ -208,14 +213,14 @@ final class GuestSession: Sendable {
     private func handle(_ event: ObjectEvent) {
         status.generation = event.generation
         // The library's listing changes; the root's too when the library appears or empties.
-        let libraryNode = tree.listing(of: NodeTable.rootID)?.first {
+        let libraryNode = tree.listing(of: tree.root)?.first {
             if case .library(event.lib) = $0.kind { return true } else { return false }
         }
         if let libraryNode, tree.isListed(libraryNode.ino) {
             refresh(libraryNode.ino)
         }
-        if tree.isListed(NodeTable.rootID) {
-            refresh(NodeTable.rootID)
+        if tree.isListed(tree.root) {
+            refresh(tree.root)
         }
     }
 }
