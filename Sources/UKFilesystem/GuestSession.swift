@@ -61,6 +61,8 @@ final class GuestSession: Sendable {
             return state.stopping
         }
         if stopping { return connection.close() }
+        // Closed between its handshake and now: its close found no adopted connection to mourn.
+        if !connection.isActive { return connectionClosed() }
         _ = await connection.send(.watch(flags: 1), timeout: timeout)
         status.connection = .connected
         if let previous, previous.bootID != connection.hello.bootID {
@@ -85,11 +87,15 @@ final class GuestSession: Sendable {
     }
 
     private func connectionClosed() {
-        let stopping = state.withLock { state -> Bool in
-            state.connection = nil
-            return state.stopping
+        let (stopping, wasAdopted) = state.withLock { state -> (Bool, Bool) in
+            defer { state.connection = nil }
+            return (state.stopping, state.connection != nil)
         }
-        guard !stopping else { return }
+        // Only the session's own connection going away starts a reconnect. A connection whose
+        // handshake failed also ends here (its channel closes), and reconnecting for it as well
+        // would add one more reconnect loop per failed attempt: thousands within seconds against
+        // a socket that accepts but never answers (a QEMU chardev whose agent hung).
+        guard !stopping, wasAdopted else { return }
         status.connection = .disconnected(reason: "connection lost")
         logger.warning("lost the connection to \(status.address); reconnecting")
         Task { await self.reconnect() }
