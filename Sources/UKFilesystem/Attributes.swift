@@ -33,7 +33,7 @@ struct Attributes: Sendable {
         case .alias(let target):
             attributes.st_nlink = 1
             attributes.st_size = off_t(target.count)
-        case .entry, .metaFile:
+        case .entry, .metaFile, .rootMetaFile:
             attributes.st_nlink = 1
         }
         return attributes
@@ -45,7 +45,7 @@ struct Attributes: Sendable {
             return S_IFDIR | 0o555
         case .alias:
             return S_IFLNK | 0o777
-        case .metaFile:
+        case .metaFile, .rootMetaFile:
             return S_IFREG | 0o444
         case .entry(_, _, let access):
             var mode: mode_t = S_IFREG

@@ -41,9 +41,11 @@ public enum MountError: Error, CustomStringConvertible {
 public final class FuseMount: @unchecked Sendable {
     // @unchecked: the session pointers are set up before the loop starts and torn down after it.
     public let mountpoint: String
-    private let filesystem: StoreFilesystem
+    private let handler: any FuseRequestHandler
     private let notifier: KernelNotifier
-    private let session: GuestSession
+    /// Ends what serves the tree once the loop is over: the guest session, or (`--all`) the
+    /// registry watcher and every instance's session.
+    private let stopServing: @Sendable () -> Void
     private let options: MountOptions
     private let logger: Logger
     private var fuseSession: OpaquePointer?
@@ -69,8 +71,8 @@ public final class FuseMount: @unchecked Sendable {
         }
         let filesystem = StoreFilesystem(tree: tree, session: session, status: status,
                                          readOnly: options.readOnly, logger: logger)
-        let mount = FuseMount(mountpoint: mountpoint, filesystem: filesystem, notifier: notifier,
-                              session: session, options: options, logger: logger)
+        let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier,
+                              options: options, logger: logger, stopServing: { session.stop() })
         do throws(MountError) {
             try mount.createSession(fsname: "ukfs:\(instanceName)")
         } catch {
@@ -80,12 +82,12 @@ public final class FuseMount: @unchecked Sendable {
         return mount
     }
 
-    private init(mountpoint: String, filesystem: StoreFilesystem, notifier: KernelNotifier,
-                 session: GuestSession, options: MountOptions, logger: Logger) {
+    init(mountpoint: String, handler: any FuseRequestHandler, notifier: KernelNotifier,
+         options: MountOptions, logger: Logger, stopServing: @escaping @Sendable () -> Void) {
         self.mountpoint = mountpoint
-        self.filesystem = filesystem
+        self.handler = handler
         self.notifier = notifier
-        self.session = session
+        self.stopServing = stopServing
         self.options = options
         self.logger = logger
     }
@@ -150,7 +152,7 @@ public final class FuseMount: @unchecked Sendable {
         }
     }
 
-    private func createSession(fsname: String) throws(MountError) {
+    func createSession(fsname: String) throws(MountError) {
         var mountOptions = ["fsname=\(fsname.replacingOccurrences(of: ",", with: "_"))", "subtype=ukfs", "default_permissions"]
         if options.allowOther { mountOptions.append("allow_other") }
         if options.readOnly { mountOptions.append("ro") }
@@ -166,14 +168,14 @@ public final class FuseMount: @unchecked Sendable {
             argv.deallocate()
         }
         var ops = FuseOperations.make()
-        let userdata = Unmanaged.passRetained(filesystem).toOpaque()
+        let userdata = Unmanaged.passRetained(FuseHandlerBox(handler)).toOpaque()
         guard let fuseSession = ukfs_fuse_session_new(&args, &ops, MemoryLayout<fuse_lowlevel_ops>.size, userdata) else {
-            Unmanaged<StoreFilesystem>.fromOpaque(userdata).release()
+            Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
             throw .fuseFailed("libfuse refused the session options \(mountOptions.joined(separator: ","))")
         }
         guard fuse_session_mount(fuseSession, mountpoint) == 0 else {
             fuse_session_destroy(fuseSession)
-            Unmanaged<StoreFilesystem>.fromOpaque(userdata).release()
+            Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
             throw .fuseFailed("the kernel refused to mount \(mountpoint) (see the message above)")
         }
         self.fuseSession = fuseSession
@@ -190,7 +192,7 @@ public final class FuseMount: @unchecked Sendable {
         _ = ukfs_fuse_session_loop_mt(fuseSession, config)
         unmount()
         notifier.stop()
-        session.stop()
+        stopServing()
         fuse_session_destroy(fuseSession)
         self.fuseSession = nil
     }

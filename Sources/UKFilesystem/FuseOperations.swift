@@ -4,9 +4,10 @@ import Foundation
 /// The libfuse low-level operation table. C cannot call capturing closures, so each entry finds
 /// the filesystem through the session's userdata, and per-open state through `fi->fh`.
 enum FuseOperations {
-    static func filesystem(_ request: fuse_req_t) -> StoreFilesystem {
-        // The userdata is the StoreFilesystem the mount passed, retained for the session's life.
-        Unmanaged<StoreFilesystem>.fromOpaque(UnsafeRawPointer(fuse_req_userdata(request)!)).takeUnretainedValue()
+    static func filesystem(_ request: fuse_req_t) -> any FuseRequestHandler {
+        // The userdata is the handler box the mount passed, retained for the session's life: one
+        // StoreFilesystem, or the `--all` dispatcher.
+        Unmanaged<FuseHandlerBox>.fromOpaque(UnsafeRawPointer(fuse_req_userdata(request)!)).takeUnretainedValue().handler
     }
 
     static func name(_ pointer: UnsafePointer<CChar>?) -> [UInt8] {
@@ -76,7 +77,7 @@ enum FuseOperations {
         ops.readdir = { request, _, size, offset, info in
             guard let request else { return }
             guard let handle = FuseOperations.openDirectory(info) else { fuse_reply_err(request, EBADF); return }
-            FuseOperations.filesystem(request).readdir(FuseRequest(raw: request), size: size, offset: Int(offset), handle: handle)
+            StoreFilesystem.readdir(FuseRequest(raw: request), size: size, offset: Int(offset), handle: handle)
         }
         ops.releasedir = { request, _, info in
             guard let request else { return }
@@ -90,7 +91,7 @@ enum FuseOperations {
         ops.read = { request, _, size, offset, info in
             guard let request else { return }
             guard let file = FuseOperations.openFile(info) else { fuse_reply_err(request, EBADF); return }
-            FuseOperations.filesystem(request).read(FuseRequest(raw: request), size: size, offset: Int(offset), file: file)
+            StoreFilesystem.read(FuseRequest(raw: request), size: size, offset: Int(offset), file: file)
         }
         ops.write = { request, _, bytes, size, offset, info in
             guard let request else { return }

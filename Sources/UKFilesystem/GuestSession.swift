@@ -55,7 +55,14 @@ final class GuestSession: Sendable {
         let previous = status.hello
         status.hello = connection.hello
         status.generation = connection.hello.generation
-        state.withLock { $0.connection = connection }
+        // A session stopped meanwhile (its `--all` instance left) must not keep a connection alive.
+        let stopping = state.withLock { state -> Bool in
+            if !state.stopping { state.connection = connection }
+            return state.stopping
+        }
+        if stopping { return connection.close() }
+        // Closed between its handshake and now: its close found no adopted connection to mourn.
+        if !connection.isActive { return connectionClosed() }
         _ = await connection.send(.watch(flags: 1), timeout: timeout)
         status.connection = .connected
         if let previous, previous.bootID != connection.hello.bootID {
@@ -69,7 +76,7 @@ final class GuestSession: Sendable {
         }
         // The root is listed up front, so `ls` of the mount works even if the guest goes away.
         await withCheckedContinuation { continuation in
-            ensureListed(NodeTable.rootID) { _ in continuation.resume() }
+            ensureListed(tree.root) { _ in continuation.resume() }
         }
     }
 
@@ -80,11 +87,15 @@ final class GuestSession: Sendable {
     }
 
     private func connectionClosed() {
-        let stopping = state.withLock { state -> Bool in
-            state.connection = nil
-            return state.stopping
+        let (stopping, wasAdopted) = state.withLock { state -> (Bool, Bool) in
+            defer { state.connection = nil }
+            return (state.stopping, state.connection != nil)
         }
-        guard !stopping else { return }
+        // Only the session's own connection going away starts a reconnect. A connection whose
+        // handshake failed also ends here (its channel closes), and reconnecting for it as well
+        // would add one more reconnect loop per failed attempt: thousands within seconds against
+        // a socket that accepts but never answers (a QEMU chardev whose agent hung).
+        guard !stopping, wasAdopted else { return }
         status.connection = .disconnected(reason: "connection lost")
         logger.warning("lost the connection to \(status.address); reconnecting")
         Task { await self.reconnect() }
@@ -208,14 +219,14 @@ final class GuestSession: Sendable {
     private func handle(_ event: ObjectEvent) {
         status.generation = event.generation
         // The library's listing changes; the root's too when the library appears or empties.
-        let libraryNode = tree.listing(of: NodeTable.rootID)?.first {
+        let libraryNode = tree.listing(of: tree.root)?.first {
             if case .library(event.lib) = $0.kind { return true } else { return false }
         }
         if let libraryNode, tree.isListed(libraryNode.ino) {
             refresh(libraryNode.ino)
         }
-        if tree.isListed(NodeTable.rootID) {
-            refresh(NodeTable.rootID)
+        if tree.isListed(tree.root) {
+            refresh(tree.root)
         }
     }
 }

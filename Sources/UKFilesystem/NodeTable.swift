@@ -10,6 +10,8 @@ enum NodeKind: Hashable, Sendable {
     case alias(target: [UInt8])
     case metaFolder
     case metaFile(MetaFile)
+    /// A file of the `mount --all` root's own `.ukfs/`.
+    case rootMetaFile(RootMetaFile)
 
     var isDirectory: Bool {
         switch self {
@@ -51,6 +53,7 @@ enum KernelInvalidation: Sendable, Equatable {
 /// Every mutation returns the invalidations it makes necessary, which the caller hands to the
 /// notifier thread (never sent from a request handler: docs of libfuse and ../shared/fuse.md).
 final class NodeTable: Sendable {
+    /// The root of a single-instance mount: FUSE's root inode.
     static let rootID: UInt64 = 1
     /// An overall cap on what a guest can make the host remember: about 200 bytes a node plus its
     /// name, so at most some 40 MiB however many children a hostile guest claims.
@@ -62,15 +65,21 @@ final class NodeTable: Sendable {
     }
 
     private let state: Mutex<State>
+    /// This table's root: `rootID` for a single mount; `inodeBase + 1` for an instance folder of
+    /// `mount --all`, whose instances each number their nodes in a range of their own (InodeSpace).
+    let root: UInt64
     /// The host-made `.ukfs` folder, which stays in the root whatever the guest lists.
     let metaFolder: UInt64
 
-    init(metaFiles: [MetaFile]) {
+    init(metaFiles: [MetaFile], inodeBase: UInt64 = 0) {
         var state = State()
-        state.nodes[Self.rootID] = Node(ino: Self.rootID, parent: Self.rootID, name: [], kind: .root, children: nil)
+        let root = inodeBase + Self.rootID
+        state.nextIno = root + 1
+        state.nodes[root] = Node(ino: root, parent: root, name: [], kind: .root, children: nil)
+        self.root = root
         let metaIno = state.nextIno
         state.nextIno += 1
-        var meta = Node(ino: metaIno, parent: Self.rootID, name: Array(".ukfs".utf8), kind: .metaFolder, children: [:])
+        var meta = Node(ino: metaIno, parent: root, name: Array(".ukfs".utf8), kind: .metaFolder, children: [:])
         for file in metaFiles {
             let ino = state.nextIno
             state.nextIno += 1
@@ -100,7 +109,7 @@ final class NodeTable: Sendable {
         state.withLock { state in
             guard let dir = state.nodes[parent] else { return .missing }
             guard dir.kind.isDirectory else { return .notADirectory }
-            if parent == Self.rootID && name == metaFolderName, var meta = state.nodes[metaFolder] {
+            if parent == root && name == metaFolderName, var meta = state.nodes[metaFolder] {
                 if countingLookup {
                     meta.lookups += 1
                     state.nodes[metaFolder] = meta
@@ -121,7 +130,7 @@ final class NodeTable: Sendable {
     /// always has at least `.ukfs`, so a mount whose guest never answered still shows its state.
     func listing(of dir: UInt64) -> [Node]? {
         state.withLock { state in
-            if dir == Self.rootID, state.nodes[dir]?.children == nil {
+            if dir == root, state.nodes[dir]?.children == nil {
                 return state.nodes[metaFolder].map { [$0] }
             }
             guard let node = state.nodes[dir], node.children != nil else { return nil }
@@ -160,7 +169,7 @@ final class NodeTable: Sendable {
                                         children: kind == .metaFolder ? [:] : nil)
                 new[name] = ino
             }
-            if dir == Self.rootID { new[metaFolderName] = metaFolder }
+            if dir == root { new[metaFolderName] = metaFolder }
             for (name, ino) in old where new[name] != ino {
                 if let child = state.nodes[ino], child.lookups > 0 {
                     invalidations.append(.delete(parent: dir, child: ino, name: name))
@@ -169,7 +178,7 @@ final class NodeTable: Sendable {
             }
             node.children = new
             node.order = wanted.map(\.name).filter { new[$0] != nil }
-            if dir == Self.rootID, new[metaFolderName] != nil, !node.order.contains(metaFolderName) {
+            if dir == root, new[metaFolderName] != nil, !node.order.contains(metaFolderName) {
                 node.order.insert(metaFolderName, at: 0)
             }
             state.nodes[dir] = node
@@ -181,17 +190,17 @@ final class NodeTable: Sendable {
     /// rebooted; returns what the kernel must forget. The root is listed anew on next use.
     func forgetGuestTree() -> [KernelInvalidation] {
         state.withLock { state in
-            guard var root = state.nodes[Self.rootID], let children = root.children else { return [] }
+            guard var rootNode = state.nodes[root], let children = rootNode.children else { return [] }
             var invalidations: [KernelInvalidation] = []
             for (name, ino) in children where ino != metaFolder {
                 if let child = state.nodes[ino], child.lookups > 0 {
-                    invalidations.append(.delete(parent: Self.rootID, child: ino, name: name))
+                    invalidations.append(.delete(parent: root, child: ino, name: name))
                 }
                 Self.detach(ino, in: &state)
             }
-            root.children = nil
-            root.order = []
-            state.nodes[Self.rootID] = root
+            rootNode.children = nil
+            rootNode.order = []
+            state.nodes[root] = rootNode
             return invalidations
         }
     }
@@ -199,7 +208,7 @@ final class NodeTable: Sendable {
     /// The kernel dropped `count` references to `ino` (FORGET).
     func forget(_ ino: UInt64, count: UInt64) {
         state.withLock { state in
-            guard var node = state.nodes[ino], ino != Self.rootID else { return }
+            guard var node = state.nodes[ino], ino != root else { return }
             node.lookups = node.lookups >= count ? node.lookups - count : 0
             if !node.attached && node.lookups == 0 {
                 state.nodes.removeValue(forKey: ino)

@@ -16,10 +16,14 @@ final class StoreFilesystem: Sendable {
     let status: MountStatus
     let attributes = Attributes()
     let readOnly: Bool
-    let interrupts = InterruptibleRequests()
+    /// Shared by every instance of a `mount --all`: libfuse's interrupt callback finds the table
+    /// through the session's one userdata.
+    let interrupts: InterruptibleRequests
     private let logger: Logger
 
-    init(tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger) {
+    init(tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger,
+         interrupts: InterruptibleRequests = InterruptibleRequests()) {
+        self.interrupts = interrupts
         self.tree = tree
         self.session = session
         self.status = status
@@ -90,7 +94,7 @@ final class StoreFilesystem: Sendable {
             session.ensureListed(ino) { [self] failure in
                 answer { request in
                     // The root falls back to what it has (at least .ukfs) when the guest is away.
-                    if let failure, ino != NodeTable.rootID { return request.error(failure) }
+                    if let failure, ino != tree.root { return request.error(failure) }
                     guard let children = tree.listing(of: ino) else { return request.error(failure ?? EIO) }
                     let items = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
                                  OpenDirectory.Item(name: [0x2E, 0x2E], ino: node.parent, mode: S_IFDIR)]
@@ -103,7 +107,8 @@ final class StoreFilesystem: Sendable {
         }
     }
 
-    func readdir(_ request: FuseRequest, size: Int, offset: Int, handle: OpenDirectory) {
+    /// Static: answered from the handle alone, whichever instance (or the `--all` root) opened it.
+    static func readdir(_ request: FuseRequest, size: Int, offset: Int, handle: OpenDirectory) {
         guard offset >= 0, size > 0 else { return request.bytes([]) }
         var buffer = [UInt8](repeating: 0, count: min(size, 1 << 20))
         var used = 0
@@ -180,7 +185,8 @@ final class StoreFilesystem: Sendable {
         request.open(info)
     }
 
-    func read(_ request: FuseRequest, size: Int, offset: Int, file: OpenFile) {
+    /// Static: answered from the snapshot alone, even after its instance left a `--all` mount.
+    static func read(_ request: FuseRequest, size: Int, offset: Int, file: OpenFile) {
         guard offset >= 0 else { return request.error(EINVAL) }
         guard offset < file.snapshot.count else { return request.bytes([]) }
         request.bytes(file.snapshot[offset..<min(file.snapshot.count, offset + size)])

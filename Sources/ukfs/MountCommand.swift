@@ -8,14 +8,19 @@ import UKFilesystem
 struct MountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mount",
-        abstract: "Mount an instance's store at MOUNTPOINT.",
-        discussion: "Returns once the mount is ready and keeps serving in the background (-f: stay in the foreground).")
+        abstract: "Mount an instance's store at MOUNTPOINT (--all: every registered instance, a folder each).",
+        discussion: """
+            Returns once the mount is ready and keeps serving in the background (-f: stay in the foreground).             ukfs mount --all MOUNTPOINT follows the registry: instances appear and vanish as they register and go away.
+            """)
 
-    @Argument(help: "An instance name from the registry, or an address (unix:PATH, or a socket path).")
+    @Argument(help: "An instance name from the registry, or an address (unix:PATH, or a socket path); with --all, the mountpoint.")
     var instance: String
 
     @Argument(help: "An existing, empty directory.")
-    var mountpoint: String
+    var mountpoint: String?
+
+    @Flag(help: "Mount every instance of the registry, a folder each (MOUNTPOINT/NAME/…), as they come and go.")
+    var all = false
 
     @Flag(name: [.customShort("f"), .customLong("foreground")], help: "Stay in the foreground; Ctrl-C unmounts.")
     var foreground = false
@@ -29,10 +34,15 @@ struct MountCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var readyFD: Int32?
 
+    func validate() throws {
+        if all && mountpoint != nil { throw ValidationError("with --all, give only the mountpoint: ukfs mount --all MOUNTPOINT") }
+        if !all && mountpoint == nil { throw ValidationError("give an instance and a mountpoint: ukfs mount NAME MOUNTPOINT (or ukfs mount --all MOUNTPOINT)") }
+    }
+
     func run() async throws {
         let ready = ReadyChannel(fd: readyFD)
         do {
-            try await mount(ready: ready)
+            if all { try await mountAll(at: instance, ready: ready) } else { try await mount(ready: ready) }
         } catch let error as CLIError {
             ready.fail(error.description)
             FileHandle.standardError.write(Data("ukfs: \(error.description)\n".utf8))
@@ -43,7 +53,7 @@ struct MountCommand: AsyncParsableCommand {
     private func mount(ready: ReadyChannel) async throws {
         let parsed = try ParsedMountOptions(options)
         let target = try ResolvedInstance(instance, registry: InstanceRegistry())
-        let absoluteMountpoint = Self.absolute(mountpoint)
+        let absoluteMountpoint = Self.absolute(mountpoint ?? "")
         if !foreground {
             // Checked here too, so that what the user must know (a recovered stale mount, a busy
             // mountpoint) reaches this terminal rather than the server's log.

@@ -1,0 +1,166 @@
+import CFuse3
+import Foundation
+
+/// The `mount --all` dispatcher: answers for the mount root (instance folders and the root's
+/// `.ukfs/`) itself and routes every other request, by the inode's slot (InodeSpace), to the
+/// StoreFilesystem of the instance that owns it. A request for a slot whose instance is gone gets
+/// ENOENT (EIO for a write through a file opened before), and its FORGETs are dropped: the slot is
+/// never reused, and its table went with the instance.
+final class AllInstancesFilesystem: FuseRequestHandler {
+    /// Instance folders are invalidated when they go (notifier thread); the short timeout bounds
+    /// how long a lost notification could keep a vanished folder in the kernel's cache.
+    static let folderTimeout = 1.0
+
+    let instances: InstanceSet
+    let readOnly: Bool
+    let interrupts: InterruptibleRequests
+    private let attributes = Attributes()
+
+    init(instances: InstanceSet, readOnly: Bool, interrupts: InterruptibleRequests) {
+        self.instances = instances
+        self.readOnly = readOnly
+        self.interrupts = interrupts
+    }
+
+    /// The instance owning `ino`, or nil for the root's own nodes and for instances that left.
+    private func owner(of ino: UInt64) -> StoreFilesystem? {
+        let slot = InodeSpace.slot(of: ino)
+        guard slot != InodeSpace.rootSlot else { return nil }
+        return instances.instance(inSlot: slot)?.filesystem
+    }
+
+    private func isRootNode(_ ino: UInt64) -> Bool {
+        InodeSpace.slot(of: ino) == InodeSpace.rootSlot
+    }
+
+    /// The root's own nodes: the root, its `.ukfs/`, and the files in it.
+    private func rootNode(_ ino: UInt64) -> Node? {
+        switch ino {
+        case RootMetaFile.rootIno:
+            return Node(ino: ino, parent: ino, name: [], kind: .root)
+        case RootMetaFile.folderIno:
+            return Node(ino: ino, parent: RootMetaFile.rootIno, name: ListingFilter.metaFolderName, kind: .metaFolder)
+        default:
+            return RootMetaFile(ino: ino).map {
+                Node(ino: ino, parent: RootMetaFile.folderIno, name: Array($0.rawValue.utf8), kind: .rootMetaFile($0))
+            }
+        }
+    }
+
+    // MARK: names
+
+    func lookup(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
+        guard isRootNode(parent) else {
+            guard let owner = owner(of: parent) else { return request.error(ENOENT) }
+            return owner.lookup(request, parent: parent, name: name)
+        }
+        switch parent {
+        case RootMetaFile.rootIno:
+            if name == ListingFilter.metaFolderName, let folder = rootNode(RootMetaFile.folderIno) {
+                return request.entry(attributes.of(folder), timeout: StoreFilesystem.cacheTimeout)
+            }
+            guard let instance = instances.instance(named: String(decoding: name, as: UTF8.self)),
+                  let folder = instance.rootAttributes else { return request.error(ENOENT) }
+            request.entry(folder, timeout: Self.folderTimeout)
+        case RootMetaFile.folderIno:
+            guard let file = RootMetaFile(rawValue: String(decoding: name, as: UTF8.self)),
+                  let node = rootNode(file.ino) else { return request.error(ENOENT) }
+            request.entry(attributes.of(node), timeout: StoreFilesystem.cacheTimeout)
+        default:
+            request.error(rootNode(parent) == nil ? ENOENT : ENOTDIR)
+        }
+    }
+
+    func forget(_ ino: UInt64, count: UInt64) {
+        owner(of: ino)?.forget(ino, count: count)
+    }
+
+    func getattr(_ request: FuseRequest, ino: UInt64) {
+        guard isRootNode(ino) else {
+            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
+            return owner.getattr(request, ino: ino)
+        }
+        guard let node = rootNode(ino) else { return request.error(ENOENT) }
+        let timeout = ino == RootMetaFile.rootIno ? Self.folderTimeout : StoreFilesystem.cacheTimeout
+        request.attributes(attributes.of(node), timeout: timeout)
+    }
+
+    func setattr(_ request: FuseRequest, ino: UInt64, toSet: Int32, size: off_t) {
+        guard isRootNode(ino) else {
+            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
+            return owner.setattr(request, ino: ino, toSet: toSet, size: size)
+        }
+        // The root's own files are read-only descriptions of the mount.
+        request.error(readOnly ? EROFS : EACCES)
+    }
+
+    func readlink(_ request: FuseRequest, ino: UInt64) {
+        guard let owner = owner(of: ino) else { return request.error(isRootNode(ino) ? EINVAL : ENOENT) }
+        owner.readlink(request, ino: ino)
+    }
+
+    // MARK: directories and files
+
+    func opendir(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
+        guard isRootNode(ino) else {
+            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
+            return owner.opendir(request, ino: ino, info: info)
+        }
+        let items: [OpenDirectory.Item]
+        switch ino {
+        case RootMetaFile.rootIno:
+            items = [OpenDirectory.Item(name: ListingFilter.metaFolderName, ino: RootMetaFile.folderIno, mode: S_IFDIR)]
+                + instances.all().map { OpenDirectory.Item(name: Array($0.name.utf8), ino: $0.root, mode: S_IFDIR) }
+        case RootMetaFile.folderIno:
+            items = RootMetaFile.allCases.map { OpenDirectory.Item(name: Array($0.rawValue.utf8), ino: $0.ino, mode: S_IFREG) }
+        default:
+            return request.error(rootNode(ino) == nil ? ENOENT : ENOTDIR)
+        }
+        let parent = RootMetaFile.rootIno
+        var info = info
+        let all = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
+                   OpenDirectory.Item(name: [0x2E, 0x2E], ino: parent, mode: S_IFDIR)] + items
+        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: all)).toOpaque()))
+        request.open(info)
+    }
+
+    func open(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
+        guard isRootNode(ino) else {
+            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
+            return owner.open(request, ino: ino, info: info)
+        }
+        guard let node = rootNode(ino) else { return request.error(ENOENT) }
+        guard case .rootMetaFile(let file) = node.kind else { return request.error(EISDIR) }
+        guard info.flags & O_ACCMODE == O_RDONLY else { return request.error(EACCES) }
+        var info = info
+        info.direct_io = 1
+        info.noflush = 1
+        let snapshot = OpenFile(node: node, snapshot: file.contents(of: instances), writable: false)
+        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(snapshot).toOpaque()))
+        request.open(info)
+    }
+
+    func write(_ request: FuseRequest, bytes: UnsafeRawBufferPointer, offset: Int, file: OpenFile) {
+        guard !isRootNode(file.node.ino) else { return request.error(EBADF) }
+        // Opened before its instance left the mount: like a guest that went away.
+        guard let owner = owner(of: file.node.ino) else { return request.error(EIO) }
+        owner.write(request, bytes: bytes, offset: offset, file: file)
+    }
+
+    func getxattr(_ request: FuseRequest, ino: UInt64, name: [UInt8], size: Int) {
+        guard isRootNode(ino) else {
+            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
+            return owner.getxattr(request, ino: ino, name: name, size: size)
+        }
+        request.error(rootNode(ino) == nil ? ENOENT : ENODATA)
+    }
+
+    func listxattr(_ request: FuseRequest, ino: UInt64, size: Int) {
+        guard isRootNode(ino) else {
+            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
+            return owner.listxattr(request, ino: ino, size: size)
+        }
+        guard rootNode(ino) != nil else { return request.error(ENOENT) }
+        request.xattr([], size: size)
+    }
+}

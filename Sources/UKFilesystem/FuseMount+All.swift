@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import NIOCore
+import UKBridgeClient
+
+extension FuseMount {
+    /// How often the registry is re-scanned besides inotify's events: also the retry period for a
+    /// socket that does not answer yet, so a new instance appears within about a second.
+    static let registryRescan = Duration.seconds(1)
+
+    /// `ukfs mount --all`: one mount with a folder per instance of `registry` that answers, each
+    /// behaving as a single-instance mount's root, following the registry live. Instances found at
+    /// mount time are connected (or given up on, within the timeout) before the mount is made.
+    public static func mountAll(registry: InstanceRegistry, at mountpoint: String, options: MountOptions,
+                                group: EventLoopGroup, logger: Logger) async throws(MountError) -> FuseMount {
+        try checkMountpoint(mountpoint)
+        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
+        let notifier = KernelNotifier()
+        let interrupts = InterruptibleRequests()
+        let instances = InstanceSet(registry: registry, notifier: notifier, group: group, options: options,
+                                    interrupts: interrupts, logger: logger)
+        for attempt in instances.sync() { await attempt.value }
+        let watcher = RegistryWatcher(folder: registry.folder, rescanInterval: registryRescan, logger: logger) {
+            instances.sync()
+        }
+        let filesystem = AllInstancesFilesystem(instances: instances, readOnly: options.readOnly, interrupts: interrupts)
+        let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier, options: options,
+                              logger: logger, stopServing: {
+                                  watcher.stop()
+                                  instances.stopAll()
+                              })
+        do throws(MountError) {
+            try mount.createSession(fsname: "ukfs:all")
+        } catch {
+            instances.stopAll()
+            throw error
+        }
+        watcher.start()
+        return mount
+    }
+}

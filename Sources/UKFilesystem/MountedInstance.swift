@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import NIOCore
+import UKBridge
+import UKBridgeClient
+
+/// One instance folder of a `mount --all`: exactly the machinery of a single-instance mount (its
+/// `.ukfs/` status, node table, guest session with reconnect and events, filesystem), numbering its
+/// nodes in its own inode slot so the dispatcher can route by inode.
+final class MountedInstance: Sendable {
+    let name: String
+    let slot: UInt32
+    let filesystem: StoreFilesystem
+
+    var root: UInt64 { filesystem.tree.root }
+    var status: MountStatus { filesystem.status }
+
+    init(name: String, address: BridgeAddress, slot: UInt32, notifier: KernelNotifier, group: EventLoopGroup,
+         options: MountOptions, interrupts: InterruptibleRequests, logger: Logger) {
+        var logger = logger
+        logger[metadataKey: "instance"] = "\(name)"
+        let status = MountStatus(instanceName: name, address: address)
+        let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
+        let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
+                                   timeout: options.timeout, logger: logger)
+        self.name = name
+        self.slot = slot
+        self.filesystem = StoreFilesystem(tree: tree, session: session, status: status, readOnly: options.readOnly,
+                                          logger: logger, interrupts: interrupts)
+    }
+
+    /// The first connection: an instance gets its folder only once it has answered.
+    func connect() async throws(BridgeError) {
+        try await filesystem.session.connect()
+    }
+
+    /// Ends the session for good (no reconnect): the instance left the registry.
+    func stop() {
+        filesystem.session.stop()
+    }
+
+    /// The instance folder's attributes, as the mount root's LOOKUP answers them.
+    var rootAttributes: stat? {
+        filesystem.tree.node(root).map { filesystem.attributes.of($0) }
+    }
+}
