@@ -10,7 +10,8 @@ struct MountCommand: AsyncParsableCommand {
         commandName: "mount",
         abstract: "Mount an instance's store at MOUNTPOINT (--all: every registered instance, a folder each).",
         discussion: """
-            Returns once the mount is ready and keeps serving in the background (-f: stay in the foreground).             ukfs mount --all MOUNTPOINT follows the registry: instances appear and vanish as they register and go away.
+            Returns once the mount is ready and keeps serving in the background (-f: stay in the foreground). \
+            ukfs mount --all MOUNTPOINT follows the registry: instances appear and vanish as they register and go away.
             """)
 
     @Argument(help: "An instance name from the registry, or an address (unix:PATH, or a socket path); with --all, the mountpoint.")
@@ -51,14 +52,29 @@ struct MountCommand: AsyncParsableCommand {
     }
 
     private func mount(ready: ReadyChannel) async throws {
-        let parsed = try ParsedMountOptions(options)
         let target = try ResolvedInstance(instance, registry: InstanceRegistry())
-        let absoluteMountpoint = Self.absolute(mountpoint ?? "")
+        try await serve(at: Self.absolute(mountpoint ?? ""), serverArguments: [instance], ready: ready,
+                        what: target.name) { mountpoint, options, group, logger in
+            do throws(MountError) {
+                return try await FuseMount.mount(instanceName: target.name, address: target.address, at: mountpoint,
+                                                 options: options, group: group, logger: logger)
+            } catch {
+                if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
+                throw CLIError(error.description)
+            }
+        }
+    }
+
+    /// What every mount shares. In the background: check the mountpoint here (so a recovered stale
+    /// mount or a busy mountpoint is told on this terminal, not in the server's log), start the
+    /// server and return once it says it is ready. In the foreground: mount with `make`, report
+    /// ready, and serve until unmounted or signalled.
+    func serve(at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, what: String,
+               make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger) async throws -> FuseMount) async throws {
+        let parsed = try ParsedMountOptions(options)
         if !foreground {
-            // Checked here too, so that what the user must know (a recovered stale mount, a busy
-            // mountpoint) reaches this terminal rather than the server's log.
             do { try FuseMount.checkMountpoint(absoluteMountpoint) } catch { throw CLIError(error.description) }
-            try Background.spawnServer(arguments: ["mount", instance, absoluteMountpoint, "--foreground",
+            try Background.spawnServer(arguments: ["mount"] + serverArguments + [absoluteMountpoint, "--foreground",
                                                    "--log-level", logLevel.rawValue] + options.flatMap { ["-o", $0] },
                                        logPath: parsed.logPath)
             return
@@ -67,16 +83,14 @@ struct MountCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let mount: FuseMount
         do {
-            mount = try await FuseMount.mount(instanceName: target.name, address: target.address, at: absoluteMountpoint,
-                                              options: parsed.filesystem, group: group, logger: logger)
+            mount = try await make(absoluteMountpoint, parsed.filesystem, group, logger)
         } catch {
             try? await group.shutdownGracefully()
-            if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
-            throw CLIError(error.description)
+            throw error
         }
         Signals.onTermination { _ in mount.unmount() }
         ready.succeed()
-        logger.info("mounted \(target.name) at \(absoluteMountpoint)")
+        logger.info("mounted \(what) at \(absoluteMountpoint)")
         await FuseServing.run(mount)
         try? await group.shutdownGracefully()
     }
