@@ -135,7 +135,7 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         var info = info
         info.direct_io = 1
         info.noflush = 1
-        let snapshot = OpenFile(node: node, snapshot: file.contents(of: instances), writable: false)
+        let snapshot = OpenFile(node: node, snapshot: ValueSnapshot(file.contents(of: instances)), writable: false)
         info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(snapshot).toOpaque()))
         request.open(info)
     }

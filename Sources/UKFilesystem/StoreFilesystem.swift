@@ -145,27 +145,20 @@ final class StoreFilesystem: Sendable {
         switch node.kind {
         case .metaFile(let file):
             guard !wantsWrite else { return request.error(EACCES) }
-            reply(request, info: info, OpenFile(node: node, snapshot: status.contents(of: file), writable: false))
+            reply(request, info: info, OpenFile(node: node, snapshot: ValueSnapshot(status.contents(of: file)), writable: false))
         case .entry(let ref, _, let access):
             if wantsWrite && readOnly { return request.error(EROFS) }
             // The daemon checks too: root passes the kernel's permission bits.
             if wantsWrite && !access.contains(.writable) { return request.error(EACCES) }
             if wantsRead && !access.contains(.readable) { return request.error(EACCES) }
             guard wantsRead else {
-                return reply(request, info: info, OpenFile(node: node, snapshot: [], writable: true))
+                return reply(request, info: info, OpenFile(node: node, snapshot: ValueSnapshot([]), writable: true))
             }
-            interruptibly(request) { answer in
-                session.send(.get([ref])) { [self] result in
-                    answer { request in
-                        switch Self.single(result) {
-                        case .value(let value):
-                            reply(request, info: info, OpenFile(node: node, snapshot: value.text + [0x0A], writable: wantsWrite))
-                        case .error(let errno):
-                            request.error(errno)
-                        }
-                    }
-                }
-            }
+            // The GET goes out now and OPEN is answered at once: the round trip overlaps the
+            // kernel's way back to the reader and its first READ (ValueSnapshot).
+            let snapshot = ValueSnapshot(pendingWith: interrupts)
+            session.send(.get([ref])) { result in snapshot.fulfill(Self.single(result)) }
+            reply(request, info: info, OpenFile(node: node, snapshot: snapshot, writable: wantsWrite))
         default:
             request.error(EISDIR)
         }
@@ -187,9 +180,7 @@ final class StoreFilesystem: Sendable {
 
     /// Static: answered from the snapshot alone, even after its instance left a `--all` mount.
     static func read(_ request: FuseRequest, size: Int, offset: Int, file: OpenFile) {
-        guard offset >= 0 else { return request.error(EINVAL) }
-        guard offset < file.snapshot.count else { return request.bytes([]) }
-        request.bytes(file.snapshot[offset..<min(file.snapshot.count, offset + size)])
+        file.snapshot.read(request, size: size, offset: offset)
     }
 
     /// Each write parses everything written through this open so far and calls the setter, so the
