@@ -40,6 +40,9 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A reader that closes the pipe early (`| head`) must not kill the run before it unmounts
+        // what it mounted: writes then fail with EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
         do {
             let plan = BenchPlan(quick: quick, withLXCFS: withLxcfs, withAgent: !noAgent, seconds: seconds,
                                  rounds: rounds, scale: scale, creations: creations)
