@@ -19,17 +19,7 @@ enum BridgeThroughput {
     static let refs = (1...11).map { EntryRef.staticEntry(lib: 0, entry: UInt64($0)) }
 
     static func run(socket: String, gets: Int, depth: Int = 32, batch: Int = 100) async throws -> Figures {
-        // NIO's shared group: its one-per-core threads live as long as the process.
-        let group = MultiThreadedEventLoopGroup.singleton
-        var logger = Logger(label: "ukfs-bench")
-        logger.logLevel = .critical
-        let connection: BridgeConnection
-        do {
-            connection = try await BridgeConnection.connect(to: .unix(path: socket), group: group,
-                                                            timeout: .seconds(5), logger: logger)
-        } catch {
-            throw BenchError("bridge: \(error.description)")
-        }
+        let connection = try await Guest.connect(socket: socket, purpose: "bridge")
         defer { connection.close() }
         let single = try await oneAtATime(connection, gets: gets)
         let piped = try await pipelined(connection, gets: gets, depth: depth)

@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import NIOPosix
+import UKBridgeClient
 
 /// A guest on a private socket: the Swift simulator (`ukfs sim`) or the C agent's host build.
 final class Guest {
@@ -32,6 +35,19 @@ final class Guest {
     }
 
     func stop() { Programs.stop(process) }
+
+    /// A bridge connection of the benchmark's own to a guest's socket, for `purpose`'s figures.
+    static func connect(socket: String, purpose: String) async throws -> BridgeConnection {
+        var logger = Logger(label: "ukfs-bench")
+        logger.logLevel = .critical
+        do {
+            // NIO's shared group: its one-per-core threads live as long as the process.
+            return try await BridgeConnection.connect(to: .unix(path: socket), group: MultiThreadedEventLoopGroup.singleton,
+                                                      timeout: .seconds(5), logger: logger)
+        } catch {
+            throw BenchError("\(purpose): \(error.description)")
+        }
+    }
 }
 
 /// A real `ukfs mount … -f` of a guest, its daemon a child of ours so its memory can be read.

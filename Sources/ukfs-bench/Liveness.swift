@@ -19,17 +19,7 @@ enum Liveness {
     /// Creates `netdev1` (appsim/netdev_count = 2) through a connection of its own, as the guest's
     /// application would, times until `stat` finds it, then releases it and waits until it is gone.
     static func run(socket: String, mountpoint: String, creations: Int) async throws -> Figures {
-        // NIO's shared group: its one-per-core threads live as long as the process.
-        let group = MultiThreadedEventLoopGroup.singleton
-        var logger = Logger(label: "ukfs-bench")
-        logger.logLevel = .critical
-        let connection: BridgeConnection
-        do {
-            connection = try await BridgeConnection.connect(to: .unix(path: socket), group: group,
-                                                            timeout: .seconds(5), logger: logger)
-        } catch {
-            throw BenchError("liveness: \(error.description)")
-        }
+        let connection = try await Guest.connect(socket: socket, purpose: "liveness")
         defer { connection.close() }
         let object = mountpoint + "/libuknetdev/netdev1"
         guard exists(mountpoint + "/libuknetdev/netdev0") else { throw BenchError("liveness: no libuknetdev/netdev0 in the mount") }
