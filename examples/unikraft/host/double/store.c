@@ -1,13 +1,30 @@
 /*
  * Test double of lib/ukstore/store.c (object API). Written from upstream's
- * documented semantics, not copied:
+ * semantics (unikraft d6d672f1 lib/ukstore/store.c, include/uk/refcount.h),
+ * not copied:
  * - objects hold their entries in `entry_head`, each wrapped in the same
  *   private struct as upstream (entry, object, list_head);
- * - refcount starts at 1 (the producer's); uk_store_obj_release() drops one
- *   and frees the object when the last one goes;
- * - _uk_store_obj_add() raises UKSTORE_EVENT_CREATE_OBJECT;
+ * - refcount starts at 1 (the producer's, uk_store_obj_alloc);
+ *   uk_store_obj_acquire() increments it; uk_store_obj_release() decrements
+ *   it unless it is the last reference (uk_refcount_release_if_not_last),
+ *   and on the last one unlinks the object and frees it;
+ * - _uk_store_obj_add() raises UKSTORE_EVENT_CREATE_OBJECT (RELEASE_OBJECT
+ *   is raised by sim.c's netdev producer, not here: upstream raises it
+ *   nowhere);
  * - getters/setters: -EIO without a function, conversions between types
  *   range-checked (-ERANGE), charp getters return a string the caller frees.
+ * Stricter than upstream, to catch misuse in tests (any of these aborts):
+ * - uk_store_obj_acquire() of an id not in the library's list (upstream
+ *   returns a pointer computed from the list head and increments memory
+ *   there);
+ * - uk_store_obj_release() of an object that is not live (double release);
+ * - dbl_store_assert_live() of an object that is not live: the agent calls
+ *   it (UA_OBJ_CHECK) before each access to an object.
+ * A freed object's struct is poisoned and held in a quarantine ring, so its
+ * address is not reused while a stale pointer to it may still be around
+ * (upstream at d6d672f1 frees the name and entries but leaks the struct;
+ * the double treats all of it as gone). Entries and names are free()d at
+ * once, for ASan to catch any later read.
  * Allocation goes through the C allocator, which the tests count.
  */
 #include <errno.h>
@@ -18,6 +35,7 @@
 
 #include <uk/event.h>
 #include <uk/libid.h>
+#include <uk/refcount.h>
 #include <uk/store.h>
 
 #include <uk/bits/store_array.h>
@@ -33,7 +51,7 @@ struct uk_store_object_entry {
 	 offsetof(struct uk_store_object_entry, entry)))
 
 static struct uk_list_head dynamic_heads[__UKLIBID_COUNT__];
-static long live_objects, refs;
+static long live_objects;
 
 static const char *const libnames[__UKLIBID_COUNT__] = {
 	"libukalloc", "libukfalloc", "libuknetdev", "libukprint",
@@ -99,7 +117,7 @@ uk_store_obj_alloc(struct uk_alloc *a, __u64 id, const char *name,
 	o->a = a;
 	o->id = id;
 	o->cookie = cookie;
-	o->refcount = 1;
+	uk_refcount_init(&o->refcount, 1);
 	UK_INIT_LIST_HEAD(&o->object_head);
 	UK_INIT_LIST_HEAD(&o->entry_head);
 	for (size_t i = 0; entries[i]; i++) {
@@ -132,6 +150,34 @@ int _uk_store_obj_add(__u16 library_id, struct uk_store_object *o)
 	return 0;
 }
 
+static void dbl_fail(const char *what, const struct uk_store_object *o)
+{
+	fprintf(stderr, "ukstore double: %s (object %p)\n", what, (const void *)o);
+	abort();
+}
+
+static int is_live(const struct uk_store_object *o)
+{
+	for (unsigned l = 0; l < __UKLIBID_COUNT__; l++) {
+		struct uk_list_head *h = &dynamic_heads[l], *p;
+
+		if (!h->next)
+			continue;
+		for (p = h->next; p != h; p = p->next)
+			if ((const char *)p - offsetof(struct uk_store_object,
+						      object_head) ==
+			    (const char *)o)
+				return 1;
+	}
+	return 0;
+}
+
+void dbl_store_assert_live(const struct uk_store_object *o)
+{
+	if (!o || !is_live(o))
+		dbl_fail("access to an object that is not live (use after free)", o);
+}
+
 struct uk_store_object *uk_store_obj_acquire(__u16 library_id, __u64 object_id)
 {
 	struct uk_list_head *h, *p;
@@ -144,13 +190,18 @@ struct uk_store_object *uk_store_obj_acquire(__u16 library_id, __u64 object_id)
 			((char *)p - offsetof(struct uk_store_object, object_head));
 
 		if (o->id == object_id) {
-			o->refcount++;
-			refs++;
+			uk_refcount_acquire(&o->refcount);
 			return o;
 		}
 	}
+	/* upstream (d6d672f1) does not return NULL here */
+	dbl_fail("uk_store_obj_acquire() of an id not in the library's list", NULL);
 	return NULL;
 }
+
+#define QUARANTINE 64
+static struct uk_store_object *quarantine[QUARANTINE];
+static unsigned quarantine_next;
 
 static void free_object(struct uk_store_object *o)
 {
@@ -165,16 +216,18 @@ static void free_object(struct uk_store_object *o)
 		free(oe);
 	}
 	free(o->name);
-	free(o);
+	memset(o, 0x6b, sizeof(*o));
+	free(quarantine[quarantine_next]);
+	quarantine[quarantine_next] = o;
+	quarantine_next = (quarantine_next + 1) % QUARANTINE;
 }
 
 void uk_store_obj_release(struct uk_store_object *o)
 {
-	if (o->refcount > 1) {
-		o->refcount--;
-		refs--;
+	if (!is_live(o))
+		dbl_fail("uk_store_obj_release() of an object that is not live", o);
+	if (uk_refcount_release_if_not_last(&o->refcount))
 		return;
-	}
 	uk_list_del(&o->object_head);
 	live_objects--;
 	free_object(o);
@@ -187,7 +240,24 @@ long dbl_store_live_objects(void)
 
 long dbl_store_refs(void)
 {
-	return refs;
+	long n = 0;
+
+	for (unsigned l = 0; l < __UKLIBID_COUNT__; l++) {
+		struct uk_list_head *h = &dynamic_heads[l], *p;
+
+		if (!h->next)
+			continue;
+		for (p = h->next; p != h; p = p->next)
+			n += uk_refcount_read(&((struct uk_store_object *)
+				((char *)p - offsetof(struct uk_store_object,
+						      object_head)))->refcount);
+	}
+	return n;
+}
+
+long dbl_store_refcount(const struct uk_store_object *o)
+{
+	return is_live(o) ? (long)uk_refcount_read(&o->refcount) : -1;
 }
 
 const struct uk_store_entry *uk_store_static_entry_get(__u16 libid, __u64 id)

@@ -108,7 +108,8 @@ static size_t frame(uint8_t *buf, uint8_t type, uint16_t rid, const uint8_t *bod
 	buf[5] = type;
 	buf[6] = (uint8_t)rid;
 	buf[7] = (uint8_t)(rid >> 8);
-	memcpy(buf + 8, body, n);
+	if (n)
+		memcpy(buf + 8, body, n);
 	return ua_frame_seal(buf, n + 3);
 }
 
@@ -564,7 +565,139 @@ static void test_watch_events(void)
 	fresh_link(65535);
 	CHECK(set_u8(66, 5, 1, 2) == 0 && nans == 1, "no events after HELLO");
 	CHECK(set_u8(67, 5, 1, 1) == 0, "restore");
-	CHECK(dbl_store_refs() == 0, "the agent holds no object reference");
+	{
+		struct ua_catalog_stats st;
+
+		ua_catalog_stats(&st);
+		CHECK(st.objects == 4 && st.references == 4 &&
+		      dbl_store_live_objects() == 4 && dbl_store_refs() == 8,
+		      "one producer and one agent reference per object: %u listed, %u held, %ld live, %ld refs",
+		      st.objects, st.references, dbl_store_live_objects(), dbl_store_refs());
+	}
+}
+
+/* --- owner releases an object the agent tracks --------------------------
+ * Upstream ukstore raises no release event: the owner just drops its
+ * reference. The agent's own reference must keep the object's memory valid
+ * (the double aborts on any access to a freed object: UA_OBJ_CHECK, its
+ * release/acquire checks, and ASan in `make test-asan` and the fuzz build),
+ * and the agent must notice that only its reference is left, unlist the
+ * object and drop it without calling its getters. */
+static unsigned probe_state = 42, probe_calls;
+static int probe_get(void *c, __u64 *o)
+{
+	probe_calls++;
+	*o = *(unsigned *)c;
+	return 0;
+}
+
+static struct uk_store_object *probe_create(__u64 id, const char *name)
+{
+	const struct uk_store_entry *tmpl[] = {
+		UK_STORE_ENTRY(0x01, value, u64, probe_get, NULL),
+		NULL,
+	};
+	struct uk_store_object *o = uk_store_obj_alloc(NULL, id, name, tmpl, &probe_state);
+
+	if (PTRISERR(o) || _uk_store_obj_add(5, o) < 0)
+		return NULL;
+	return o;
+}
+
+static int get_probe(uint16_t rid, unsigned id, char *s, size_t cap)
+{
+	body(); v(1); v(5); v(id + 1); v(1);
+	req(UA_T_GET, rid, bb, bw.off);
+	render_ans(nans - 1, s, cap);
+	return nans;
+}
+
+static void test_owner_release(void)
+{
+	struct ua_catalog_stats st0, st;
+	struct uk_store_object *o, *other;
+	long live0 = dbl_store_live_objects(), refs0 = dbl_store_refs();
+	char s[4096], want[256];
+	struct tr r;
+	uint64_t g;
+
+	fresh_link(65535);
+	ua_catalog_stats(&st0);
+	body(); v(1);
+	req(UA_T_WATCH, 80, bb, bw.off);
+	r = (struct tr){ ans[0].p, ans[0].n, 3, 0 };
+	CHECK(tr_var(&r) == 0, "watch status");
+	g = tr_var(&r);
+
+	/* 1. owner releases, nobody else holds it: unlisted and freed */
+	o = probe_create(7, "probe7");
+	CHECK(o != NULL, "create probe7");
+	CHECK(dbl_store_refcount(o) == 2, "producer + agent: refcount %ld", dbl_store_refcount(o));
+	get_probe(81, 7, s, sizeof(s));
+	CHECK(!strcmp(s, "GET_ANSWER rid=81 status=0 count=1 value=u64:42"), "%s", s);
+	uk_store_obj_release(o); /* the owner's reference; no event, as upstream */
+	CHECK(dbl_store_live_objects() == live0 + 1,
+	      "the agent's reference keeps the object after its owner's release");
+	probe_calls = 0;
+	probe_state = 0xdead; /* the owner's state is gone */
+	CHECK(get_probe(82, 7, s, sizeof(s)) == 2, "event + answer (%d)", nans);
+	CHECK(!strcmp(s, "GET_ANSWER rid=82 status=0 count=1 error=2"), "%s", s);
+	CHECK(probe_calls == 0, "no getter of a released object called (%u)", probe_calls);
+	render_ans(0, s, sizeof(s));
+	snprintf(want, sizeof(want), "EVENT rid=0 kind=released lib=5 obj=7 generation=%llu name=\"probe7\"",
+		 (unsigned long long)(g + 2));
+	CHECK(!strcmp(s, want), "%s", s);
+	CHECK(dbl_store_live_objects() == live0 && dbl_store_refs() == refs0,
+	      "freed once the agent dropped its reference (%ld live, %ld refs)",
+	      dbl_store_live_objects(), dbl_store_refs());
+	body(); u8(1); v(5); v(0);
+	req(UA_T_LIST, 83, bb, bw.off);
+	render_ans(0, s, sizeof(s));
+	CHECK(strstr(s, "status=0") && !strstr(s, "probe7"), "%s", s);
+
+	/* 2. released while the agent is idle: noticed by the next poll */
+	probe_state = 42;
+	o = probe_create(8, "probe8");
+	take_answers();
+	uk_store_obj_release(o);
+	ua_agent_poll(&A, now);
+	CHECK(take_answers() == 2, "created + released events (%d)", nans);
+	render_ans(1, s, sizeof(s));
+	CHECK(strstr(s, "kind=released lib=5 obj=8") != NULL, "%s", s);
+	CHECK(dbl_store_live_objects() == live0, "probe8 freed");
+
+	/* 3. another consumer still holds it: the agent cannot tell the owner
+	 * is gone and keeps listing it (the documented trade-off); memory stays
+	 * valid, and it goes once that consumer lets go */
+	o = probe_create(9, "probe9");
+	other = uk_store_obj_acquire(5, 9);
+	uk_store_obj_release(o);
+	take_answers();
+	get_probe(84, 9, s, sizeof(s));
+	CHECK(!strcmp(s, "GET_ANSWER rid=84 status=0 count=1 value=u64:42"), "%s", s);
+	uk_store_obj_release(other);
+	CHECK(get_probe(85, 9, s, sizeof(s)) == 2 && !strcmp(s, "GET_ANSWER rid=85 status=0 count=1 error=2"),
+	      "%s", s);
+	CHECK(dbl_store_live_objects() == live0, "probe9 freed");
+
+	/* 4. the owner releases while the agent still needs the object: it is
+	 * kept until the call ends. A host SET on netdev_count releases
+	 * netdevs (with the release event) while nothing else pins them; here
+	 * the owner's release is simulated through the handler entry point. */
+	o = probe_create(10, "probe10");
+	ua_catalog_on_release(5, 10); /* unlisted; reference still held */
+	ua_catalog_stats(&st);
+	CHECK(st.references == st.objects + 1, "unlisted, not yet dropped (%u, %u)", st.references, st.objects);
+	uk_store_obj_release(o);
+	CHECK(dbl_store_live_objects() == live0 + 1, "kept by the agent");
+	ua_agent_poll(&A, now);
+	take_answers();
+	CHECK(dbl_store_live_objects() == live0, "dropped by the agent thread");
+
+	ua_catalog_stats(&st);
+	CHECK(st.orphans == st0.orphans + 3, "three orphans (%u)", st.orphans - st0.orphans);
+	CHECK(st.references == st.objects && dbl_store_refs() == refs0, "references balanced");
+	fresh_link(65535); /* ends the WATCH */
 }
 
 static void test_resync(void)
@@ -791,6 +924,7 @@ int main(int argc, char **argv)
 	run("inter-byte timeout", test_timeout);
 	run("unknown and malformed", test_unknown_malformed);
 	run("no allocation per request", test_allocations);
+	run("owner releases a tracked object", test_owner_release);
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

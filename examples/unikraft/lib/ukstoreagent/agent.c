@@ -58,6 +58,7 @@ static void flush_events(struct ua_agent *a)
 {
 	struct ua_event ev;
 
+	ua_catalog_maintain();
 	while (ua_catalog_pop_event(&ev)) {
 		struct ua_wr w;
 

@@ -5,8 +5,10 @@
  * - static entries are walked through the generated per-library section
  *   bounds (<uk/bits/store_array.h>) for library ids 0 … uk_libid_count()-1;
  * - dynamic objects are learnt from UKSTORE_EVENT_CREATE_OBJECT /
- *   UKSTORE_EVENT_RELEASE_OBJECT into a fixed-size table; the agent never
- *   asks ukstore for an object id it has not seen.
+ *   UKSTORE_EVENT_RELEASE_OBJECT into a fixed-size table; the agent holds a
+ *   ukstore reference on each object in it (taken in the create handler,
+ *   the only uk_store_obj_acquire() call) and never asks ukstore for an
+ *   object id it has not seen (see catalog.c's KNOWN GAP note).
  * Results are plain protocol values; errors are positive wire errno numbers.
  */
 #ifndef UKSTOREAGENT_CATALOG_H
@@ -78,15 +80,24 @@ struct ua_event {
 void ua_catalog_watch(int on);
 int ua_catalog_pop_event(struct ua_event *ev); /* 1 when one was taken */
 
-/* Entry points of the ukstore event handlers (also used by tests). */
+/* Entry points of the ukstore event handlers (also used by tests).
+ * on_create acquires the object (the agent's own reference, kept while it
+ * is in the table); on_release only unlists it. */
 void ua_catalog_on_create(uint16_t lib, uint64_t obj);
 void ua_catalog_on_release(uint16_t lib, uint64_t obj);
 
+/* Agent thread, once per poll: unlists objects whose owner has released
+ * them (only the agent's reference left) and drops the references of
+ * unlisted objects. ua_catalog_generation() does it too. */
+void ua_catalog_maintain(void);
+
 /* Counters for diagnostics and tests. */
 struct ua_catalog_stats {
-	uint32_t objects;        /* live objects in the table */
+	uint32_t objects;        /* listed objects in the table */
+	uint32_t references;     /* ukstore references the agent holds */
 	uint32_t table_full;     /* creations not recorded: table full */
 	uint32_t events_dropped; /* events lost: queue full */
+	uint32_t orphans;        /* objects unlisted: only our reference left */
 };
 void ua_catalog_stats(struct ua_catalog_stats *st);
 

@@ -3,6 +3,7 @@
  * Same declarations and semantics as lib/ukstore/include/uk/store.h:
  * type codes, getter/setter signatures (negative errno), static entries,
  * refcounted objects with template entries, and the create/release events.
+ * Double-only checks and counters at the end.
  */
 #ifndef __UK_STORE_H__
 #define __UK_STORE_H__
@@ -161,8 +162,14 @@ int _uk_store_set_s64(const struct uk_store_entry *e, __s64 val);
 int _uk_store_set_uptr(const struct uk_store_entry *e, __uptr val);
 int _uk_store_set_charp(const struct uk_store_entry *e, const char *val);
 
-/* Double-only: counts of live objects and acquired references, for tests. */
+/* Double-only, for tests: live objects (added, not yet freed); references
+ * held on them (sum of their refcounts: producers' and consumers'); one
+ * object's refcount (-1 when it is not live); and the use-after-free check
+ * the agent runs before touching an object (UA_OBJ_CHECK): aborts unless
+ * `o` is a live object. */
 long dbl_store_live_objects(void);
 long dbl_store_refs(void);
+long dbl_store_refcount(const struct uk_store_object *o);
+void dbl_store_assert_live(const struct uk_store_object *o);
 
 #endif /* __UK_STORE_H__ */

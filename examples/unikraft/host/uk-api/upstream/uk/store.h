@@ -6,6 +6,12 @@
  * Bucharest (author Craciunoiu Cezar); full license text in the upstream file.
  * Declarations copied verbatim, CONFIG_LIBUKSTORE branch only; doc comments
  * and the dynamic-object creation API (unused by the agent) left out.
+ * Semantics the agent relies on (lib/ukstore/store.c at d6d672f1, not in
+ * this header): uk_store_obj_acquire() increments the refcount
+ * (uk_refcount_acquire); uk_store_obj_release() decrements it unless it is
+ * the last reference (uk_refcount_release_if_not_last), and on the last one
+ * unlinks and frees the object; acquire of an id not in the list does not
+ * return NULL.
  */
 #ifndef __UK_STORE_H__
 #define __UK_STORE_H__

@@ -16,7 +16,8 @@ typedef uint64_t __u64;
 typedef uintptr_t __uptr;
 typedef size_t __sz;
 typedef ssize_t __ssz;
-typedef long __atomic;
+/* as uk/arch/atomic.h: the counter uk/refcount.h works on */
+typedef struct { volatile __u32 counter; } __atomic;
 #define __S8_MIN INT8_MIN
 #define __S8_MAX INT8_MAX
 #define __U8_MAX UINT8_MAX
