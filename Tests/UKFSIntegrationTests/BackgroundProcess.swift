@@ -29,11 +29,6 @@ final class BackgroundProcess {
     }
 
     func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        if !Shell.eventually(within: 5, { waitpid(pid, &status, WNOHANG) == pid }) {
-            kill(pid, SIGKILL)
-            waitpid(pid, &status, 0)
-        }
+        Shell.terminate(pid)
     }
 }

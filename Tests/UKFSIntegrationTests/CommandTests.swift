@@ -92,7 +92,7 @@ struct CommandTests {
         let pid = try #require(Shell.spawn([Paths.ukfs, "sim", "vm9"], environment: ["UKFS_RUNTIME_DIR": folder]))
         #expect(Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: folder + "/vm9.sock") })
         #expect(Shell.run("stat -c %a '\(folder)' '\(folder)/vm9.sock'").stdout == "700\n600\n")
-        #expect(guest.exitStatus(of: pid, after: SIGTERM) == 0)
+        #expect(Shell.terminate(pid, signal: SIGTERM, grace: 10) == 0)
         #expect(!FileManager.default.fileExists(atPath: folder + "/vm9.sock"))
     }
 
@@ -115,7 +115,7 @@ struct CommandTests {
         defer { guest.stop() }
         try guest.startGuest()
         let pid = try #require(guest.spawnMounting(["mount", "vm1", guest.mountpoint, "-f"]))
-        #expect(guest.exitStatus(of: pid, after: SIGTERM) == 0)
+        #expect(Shell.terminate(pid, signal: SIGTERM, grace: 10) == 0)
         #expect(!guest.isMountedInKernel)
     }
 
@@ -125,7 +125,7 @@ struct CommandTests {
         defer { guest.stop() }
         let pid = try #require(guest.spawnMounting(["demo", guest.mountpoint]))
         #expect(UInt64(guest.read("net/eth0/rx_bytes").dropLast()) != nil)
-        #expect(guest.exitStatus(of: pid, after: SIGINT) == 0)
+        #expect(Shell.terminate(pid, signal: SIGINT, grace: 10) == 0)
         #expect(!guest.isMountedInKernel)
     }
 

@@ -123,14 +123,6 @@ final class Instance: @unchecked Sendable {
         return pid
     }
 
-    /// Sends `signal` to a process this test started and returns its exit status once it ended.
-    func exitStatus(of pid: pid_t, after signal: Int32) -> Int32? {
-        kill(pid, signal)
-        var status: Int32 = -1
-        guard Shell.eventually(within: 10, { waitpid(pid, &status, WNOHANG) == pid }) else { return nil }
-        return status
-    }
-
     /// Runs the built `ukfs` with this test's registry.
     @discardableResult
     func ukfs(_ arguments: [String], timeout: Double = 20) -> Shell.Output {
@@ -152,14 +144,7 @@ final class Instance: @unchecked Sendable {
     func stopGuest() -> Int32? {
         guard let guest else { return nil }
         self.guest = nil
-        kill(guest, SIGTERM)
-        var status: Int32 = 0
-        let exited = Shell.eventually(within: 5) { waitpid(guest, &status, WNOHANG) == guest }
-        if !exited {
-            kill(guest, SIGKILL)
-            waitpid(guest, &status, 0)
-        }
-        return status
+        return Shell.terminate(guest)
     }
 
     func stop() {

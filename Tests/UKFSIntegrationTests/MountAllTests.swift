@@ -148,7 +148,7 @@ struct MountAllTests {
         #expect(Shell.eventually(within: 3) { instance.read("vm1/.ukfs/state") == "connected\n" })
         let busy = instance.ukfs(["mount", "--all", instance.mountpoint])
         #expect(busy.status != 0 && busy.stderr.contains("already mounted"), "\(busy)")
-        #expect(instance.exitStatus(of: pid, after: SIGTERM) == 0)
+        #expect(Shell.terminate(pid, signal: SIGTERM, grace: 10) == 0)
         #expect(!instance.isMountedInKernel)
     }
 }

@@ -148,7 +148,7 @@ struct RobustnessTests {
         defer { instance.stop() }
         try instance.startGuest()
         let pid = try #require(instance.spawnMounting(["mount", "vm1", instance.mountpoint, "-f"]))
-        #expect(instance.exitStatus(of: pid, after: SIGKILL) != 0)
+        #expect(Shell.terminate(pid, signal: SIGKILL, grace: 10) != 0)
         #expect(instance.sh("ls \"$M\"").stderr.contains("Transport endpoint is not connected"))
         let again = instance.ukfs(["mount", "vm1", instance.mountpoint])
         instance.mounted = again.status == 0

@@ -115,6 +115,19 @@ enum Shell {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
+    /// Ends a child the test started: `signal`, then SIGKILL if it has not exited after `grace`
+    /// seconds. Reaps it and returns its wait status (0: it exited 0).
+    @discardableResult
+    static func terminate(_ pid: pid_t, signal: Int32 = SIGTERM, grace: Double = 5) -> Int32 {
+        kill(pid, signal)
+        var status: Int32 = 0
+        if !eventually(within: grace, { waitpid(pid, &status, WNOHANG) == pid }) {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
+        return status
+    }
+
     /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
     static func eventually(within seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

@@ -5,43 +5,29 @@ import Testing
 @Suite("Transports and names")
 struct TransportTests {
     /// `ukfs sim vm1 --listen …` in the background; its stdout (the addresses it listens on) in a file.
-    final class ListeningSimulator {
-        let pid: pid_t
-        let output: String
+    struct ListeningSimulator {
+        let process: BackgroundProcess
 
         init(_ guest: Instance, listen: [String]) throws {
-            output = guest.folder + "/sim.out"
-            let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            defer { close(fd) }
             let arguments = [Paths.ukfs, "sim", "vm1", "--socket", guest.socket, "--log-level", "warning"]
                 + listen.flatMap { ["--listen", $0] }
-            guard fd >= 0, let pid = Shell.spawn(arguments, environment: guest.environment, stdout: fd) else {
-                throw FixtureError("cannot start ukfs sim")
-            }
-            self.pid = pid
-            guard Shell.eventually(within: 10, { self.addresses.count == listen.count }) else {
-                stop()
-                throw FixtureError("ukfs sim did not report its listeners: \(self.text)")
+            process = try BackgroundProcess(arguments, environment: guest.environment, outputPath: guest.folder + "/sim.out")
+            let process = self.process
+            guard Shell.eventually(within: 10, { Self.addresses(in: process.output).count == listen.count }) else {
+                process.stop()
+                throw FixtureError("ukfs sim did not report its listeners: \(process.output)")
             }
         }
-
-        var text: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
 
         /// The addresses from its "also listening on ADDRESS" lines.
-        var addresses: [String] {
-            text.split(separator: "\n").compactMap { line in
-                line.hasPrefix("ukfs: also listening on ") ? String(line.dropFirst("ukfs: also listening on ".count)) : nil
-            }
+        var addresses: [String] { Self.addresses(in: process.output) }
+
+        private static func addresses(in text: String) -> [String] {
+            let prefix = "ukfs: also listening on "
+            return text.split(separator: "\n").compactMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
         }
 
-        func stop() {
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            if !Shell.eventually(within: 5, { waitpid(pid, &status, WNOHANG) == pid }) {
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-            }
-        }
+        func stop() { process.stop() }
     }
 
     @Test("tcp:HOST:PORT: get and a mount reach the simulator over TCP")
