@@ -53,8 +53,7 @@ public final class BridgeConnection: Sendable {
         let line: Line
         do {
             let bootstrap = ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                             + Int64(timeout.components.attoseconds / 1_000_000_000)))
+                .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let damaged = LogThrottle()

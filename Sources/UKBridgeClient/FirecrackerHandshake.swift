@@ -23,8 +23,7 @@ final class FirecrackerHandshake: ChannelInboundHandler, RemovableChannelHandler
     /// Waits for `OK`; fails with why Firecracker refused, or after `timeout`.
     func completed(within timeout: Duration, on eventLoop: EventLoop) async throws {
         let promise = self.promise
-        let nanoseconds = Int64(timeout.components.seconds) * 1_000_000_000 + Int64(timeout.components.attoseconds / 1_000_000_000)
-        let deadline = eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+        let deadline = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             promise.fail(FirecrackerHandshakeError(reason: "no answer to CONNECT"))
         }
         defer { deadline.cancel() }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// Calls `onChange` when the registry folder changes (inotify: a socket created, removed or
@@ -53,8 +54,7 @@ final class RegistryWatcher: @unchecked Sendable {
         if inotify < 0 {
             logger.warning("inotify is unavailable (\(String(cString: strerror(errno)))): following the registry by re-scanning only")
         }
-        let interval = Int32(rescanInterval.components.seconds * 1000
-                             + rescanInterval.components.attoseconds / 1_000_000_000_000_000)
+        let interval = Int32(TimeAmount(rescanInterval).nanoseconds / 1_000_000)
         while !stopped.load(ordering: .acquiring) {
             // (Re-)watch the folder when it is not watched: it may not have existed, or was replaced.
             if inotify >= 0 && watch < 0 {

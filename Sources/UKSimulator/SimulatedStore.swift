@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 import UKBridge
 
@@ -48,9 +49,7 @@ public final class SimulatedStore: Sendable {
     }
 
     private var clock: SimClock {
-        let elapsed = ContinuousClock.now - started
-        let (seconds, attoseconds) = elapsed.components
-        return SimClock(nanoseconds: UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000))
+        SimClock(nanoseconds: UInt64(max(TimeAmount(ContinuousClock.now - started).nanoseconds, 0)))
     }
 
     public var generation: UInt64 { state.withLock { $0.generation } }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import Synchronization
 import UKBridge
@@ -45,8 +46,7 @@ actor InstanceExporter {
             }
             cost = tree.connection.traffic.current - before
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = Double(TimeAmount(ContinuousClock.now - started).nanoseconds) / 1e9
         let labels = [("instance", name)]
         samples.append(.init(name: "ukfs_up", kind: .gauge, help: "1 when the instance answered this scrape", labels: labels, value: String(up)))
         samples.append(.init(name: "ukfs_scrape_samples", kind: .gauge, help: "ukstore samples this scrape exported",
