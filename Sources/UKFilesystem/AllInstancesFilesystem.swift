@@ -116,12 +116,7 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         default:
             return request.error(rootNode(ino) == nil ? ENOENT : ENOTDIR)
         }
-        let parent = RootMetaFile.rootIno
-        var info = info
-        let all = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
-                   OpenDirectory.Item(name: [0x2E, 0x2E], ino: parent, mode: S_IFDIR)] + items
-        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: all)).toOpaque()))
-        request.open(info)
+        request.openDirectory(ino, parent: RootMetaFile.rootIno, items: items, info)
     }
 
     func open(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
@@ -132,12 +127,7 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         guard let node = rootNode(ino) else { return request.error(ENOENT) }
         guard case .rootMetaFile(let file) = node.kind else { return request.error(EISDIR) }
         guard info.flags & O_ACCMODE == O_RDONLY else { return request.error(EACCES) }
-        var info = info
-        info.direct_io = 1
-        info.noflush = 1
-        let snapshot = OpenFile(node: node, snapshot: ValueSnapshot(file.contents(of: instances)), writable: false)
-        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(snapshot).toOpaque()))
-        request.open(info)
+        request.open(OpenFile(node: node, snapshot: ValueSnapshot(file.contents(of: instances)), writable: false), info)
     }
 
     func write(_ request: FuseRequest, bytes: UnsafeRawBufferPointer, offset: Int, file: OpenFile) {

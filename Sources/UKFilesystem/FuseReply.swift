@@ -26,8 +26,23 @@ struct FuseRequest: @unchecked Sendable {
         fuse_reply_attr(raw, &attributes, timeout)
     }
 
-    func open(_ info: fuse_file_info) {
+    /// Opens a file with procfs semantics — no page cache (values change on every open), no FLUSH
+    /// request — and `file` in `fi->fh` until RELEASE.
+    func open(_ file: OpenFile, _ info: fuse_file_info) {
         var info = info
+        info.direct_io = 1
+        info.noflush = 1
+        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(file).toOpaque()))
+        fuse_reply_open(raw, &info)
+    }
+
+    /// Opens a directory whose listing is `items` behind `.` and `..`, held in `fi->fh` until
+    /// RELEASEDIR, so a directory read in several calls is one consistent listing.
+    func openDirectory(_ ino: UInt64, parent: UInt64, items: [OpenDirectory.Item], _ info: fuse_file_info) {
+        let all = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
+                   OpenDirectory.Item(name: [0x2E, 0x2E], ino: parent, mode: S_IFDIR)] + items
+        var info = info
+        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: all)).toOpaque()))
         fuse_reply_open(raw, &info)
     }
 

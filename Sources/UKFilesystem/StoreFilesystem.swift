@@ -96,12 +96,9 @@ final class StoreFilesystem: Sendable {
                     // The root falls back to what it has (at least .ukfs) when the guest is away.
                     if let failure, ino != tree.root { return request.error(failure) }
                     guard let children = tree.listing(of: ino) else { return request.error(failure ?? EIO) }
-                    let items = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
-                                 OpenDirectory.Item(name: [0x2E, 0x2E], ino: node.parent, mode: S_IFDIR)]
-                        + children.map { OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind)) }
-                    var info = info
-                    info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: items)).toOpaque()))
-                    request.open(info)
+                    request.openDirectory(ino, parent: node.parent, items: children.map {
+                        OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind))
+                    }, info)
                 }
             }
         }
@@ -141,41 +138,26 @@ final class StoreFilesystem: Sendable {
         let accessMode = info.flags & O_ACCMODE
         let wantsWrite = accessMode != O_RDONLY
         let wantsRead = accessMode != O_WRONLY
-        let info = Self.directIO(info)
         switch node.kind {
         case .metaFile(let file):
             guard !wantsWrite else { return request.error(EACCES) }
-            reply(request, info: info, OpenFile(node: node, snapshot: ValueSnapshot(status.contents(of: file)), writable: false))
+            request.open(OpenFile(node: node, snapshot: ValueSnapshot(status.contents(of: file)), writable: false), info)
         case .entry(let ref, _, let access):
             if wantsWrite && readOnly { return request.error(EROFS) }
             // The daemon checks too: root passes the kernel's permission bits.
             if wantsWrite && !access.contains(.writable) { return request.error(EACCES) }
             if wantsRead && !access.contains(.readable) { return request.error(EACCES) }
             guard wantsRead else {
-                return reply(request, info: info, OpenFile(node: node, snapshot: ValueSnapshot([]), writable: true))
+                return request.open(OpenFile(node: node, snapshot: ValueSnapshot([]), writable: true), info)
             }
             // The GET goes out now and OPEN is answered at once: the round trip overlaps the
             // kernel's way back to the reader and its first READ (ValueSnapshot).
             let snapshot = ValueSnapshot(pendingWith: interrupts)
             session.send(.get([ref])) { result in snapshot.fulfill(Self.single(result)) }
-            reply(request, info: info, OpenFile(node: node, snapshot: snapshot, writable: wantsWrite))
+            request.open(OpenFile(node: node, snapshot: snapshot, writable: wantsWrite), info)
         default:
             request.error(EISDIR)
         }
-    }
-
-    /// procfs semantics: no page cache (values change on every open) and no FLUSH request.
-    private static func directIO(_ info: fuse_file_info) -> fuse_file_info {
-        var info = info
-        info.direct_io = 1
-        info.noflush = 1
-        return info
-    }
-
-    private func reply(_ request: FuseRequest, info: fuse_file_info, _ file: OpenFile) {
-        var info = info
-        info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(file).toOpaque()))
-        request.open(info)
     }
 
     /// Static: answered from the snapshot alone, even after its instance left a `--all` mount.
