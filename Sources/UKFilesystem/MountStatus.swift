@@ -27,13 +27,14 @@ final class MountStatus: Sendable {
         var connection: ConnectionState = .connected
         var hello: HelloInfo?
         var generation: UInt64 = 0
-        /// Requests that timed out since the guest last answered anything.
-        var unanswered = 0
     }
 
     let instanceName: String
     let address: BridgeAddress
     private let state = Mutex(State())
+    /// Requests that timed out since the guest last answered anything. Atomic, not in `state`:
+    /// every answer resets it, and that is the hot path.
+    private let unanswered = Atomic<Int>(0)
 
     init(instanceName: String, address: BridgeAddress) {
         self.instanceName = instanceName
@@ -56,22 +57,23 @@ final class MountStatus: Sendable {
     }
 
     func noteAnswer() {
-        state.withLock { $0.unanswered = 0 }
+        if unanswered.load(ordering: .relaxed) != 0 { unanswered.store(0, ordering: .relaxed) }
     }
 
     func noteTimeout() {
-        state.withLock { $0.unanswered += 1 }
+        unanswered.add(1, ordering: .relaxed)
     }
 
     /// The file's text, newline included.
     func contents(of file: MetaFile) -> [UInt8] {
         let state = self.state.withLock { $0 }
+        let unanswered = self.unanswered.load(ordering: .relaxed)
         let text: String = switch file {
         case .name: instanceName
         case .address: address.description
         case .state:
-            state.connection == .connected && state.unanswered > 0
-                ? "connected, not answering (\(state.unanswered) request\(state.unanswered == 1 ? "" : "s") timed out)"
+            state.connection == .connected && unanswered > 0
+                ? "connected, not answering (\(unanswered) request\(unanswered == 1 ? "" : "s") timed out)"
                 : state.connection.text
         case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
         case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
