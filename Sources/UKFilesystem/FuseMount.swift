@@ -114,16 +114,16 @@ public final class FuseMount: @unchecked Sendable {
         FileHandle.standardError.write(Data("ukfs: \(path) was left mounted by a ukfs that died; recovering it\n".utf8))
         if getuid() == 0 {
             guard umount2(path, Int32(MNT_DETACH)) == 0 else {
-                throw .fuseFailed("cannot detach the stale mount at \(path): \(String(cString: strerror(errno)))")
+                throw .fuseFailed("cannot detach the stale mount at \(path): \(String(cString: strerror(errno))) — try umount -l \(path)")
             }
             return
         }
         let helper = Process()
         helper.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
         helper.arguments = ["-uz", path]
-        do { try helper.run() } catch { throw .fuseFailed("cannot run fusermount3 -uz \(path): \(error)") }
+        do { try helper.run() } catch { throw .fuseFailed("cannot run fusermount3 -uz \(path): \(error) — install fuse3, or unmount it by hand") }
         helper.waitUntilExit()
-        guard helper.terminationStatus == 0 else { throw .fuseFailed("fusermount3 -uz \(path) failed") }
+        guard helper.terminationStatus == 0 else { throw .fuseFailed("fusermount3 -uz \(path) failed — unmount it by hand (umount -l as root)") }
     }
 
     /// The filesystem type /proc/self/mountinfo gives for the mountpoint `path`, if it is one.
@@ -171,12 +171,12 @@ public final class FuseMount: @unchecked Sendable {
         let userdata = Unmanaged.passRetained(FuseHandlerBox(handler)).toOpaque()
         guard let fuseSession = ukfs_fuse_session_new(&args, &ops, MemoryLayout<fuse_lowlevel_ops>.size, userdata) else {
             Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
-            throw .fuseFailed("libfuse refused the session options \(mountOptions.joined(separator: ","))")
+            throw .fuseFailed("libfuse refused the options \(mountOptions.joined(separator: ",")) — for allow_other as a non-root user, add user_allow_other to /etc/fuse.conf")
         }
         guard fuse_session_mount(fuseSession, mountpoint) == 0 else {
             fuse_session_destroy(fuseSession)
             Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
-            throw .fuseFailed("the kernel refused to mount \(mountpoint) (see the message above)")
+            throw .fuseFailed("the kernel refused to mount \(mountpoint) — check you may mount there (root, or fusermount3 installed setuid) and run with -f to see libfuse's own message")
         }
         self.fuseSession = fuseSession
         notifier.start(session: fuseSession)
