@@ -18,6 +18,9 @@ final class GuestSession: Sendable {
 
     private struct State {
         var connection: BridgeConnection?
+        /// Which connection attempt `connection` came from: a close only matters for that one.
+        var adoptedAttempt: UInt64 = 0
+        var attempts: UInt64 = 0
         /// Callers waiting for a directory that is being listed, by directory inode.
         var listing: [UInt64: [@Sendable (Int32?) -> Void]] = [:]
         /// Directories that changed while being listed: listed once more when the listing ends,
@@ -44,25 +47,32 @@ final class GuestSession: Sendable {
 
     /// Connects for the first time; the mount is made only if this succeeds.
     func connect() async throws(BridgeError) {
+        let attempt = state.withLock { state -> UInt64 in
+            state.attempts += 1
+            return state.attempts
+        }
         let connection = try await BridgeConnection.connect(
             to: status.address, group: group, timeout: timeout, logger: logger,
             onEvent: { [weak self] event in self?.handle(event) },
-            onClose: { [weak self] in self?.connectionClosed() })
-        await adopt(connection)
+            onClose: { [weak self] in self?.connectionClosed(attempt: attempt) })
+        await adopt(connection, attempt: attempt)
     }
 
-    private func adopt(_ connection: BridgeConnection) async {
+    private func adopt(_ connection: BridgeConnection, attempt: UInt64) async {
         let previous = status.hello
         status.hello = connection.hello
         status.generation = connection.hello.generation
         // A session stopped meanwhile (its `--all` instance left) must not keep a connection alive.
         let stopping = state.withLock { state -> Bool in
-            if !state.stopping { state.connection = connection }
+            if !state.stopping {
+                state.connection = connection
+                state.adoptedAttempt = attempt
+            }
             return state.stopping
         }
         if stopping { return connection.close() }
-        // Closed between its handshake and now: its close found no adopted connection to mourn.
-        if !connection.isActive { return connectionClosed() }
+        // Closed between its handshake and now: its close came before it was adopted.
+        if !connection.isActive { return connectionClosed(attempt: attempt) }
         _ = await connection.send(.watch(flags: 1), timeout: timeout)
         status.connection = .connected
         if let previous, previous.bootID != connection.hello.bootID {
@@ -86,16 +96,17 @@ final class GuestSession: Sendable {
         Task { await self.reconnect() }
     }
 
-    private func connectionClosed() {
-        let (stopping, wasAdopted) = state.withLock { state -> (Bool, Bool) in
-            defer { state.connection = nil }
-            return (state.stopping, state.connection != nil)
+    private func connectionClosed(attempt: UInt64) {
+        let ours = state.withLock { state -> Bool in
+            guard !state.stopping, state.connection != nil, state.adoptedAttempt == attempt else { return false }
+            state.connection = nil
+            return true
         }
-        // Only the session's own connection going away starts a reconnect. A connection whose
-        // handshake failed also ends here (its channel closes), and reconnecting for it as well
-        // would add one more reconnect loop per failed attempt: thousands within seconds against
-        // a socket that accepts but never answers (a QEMU chardev whose agent hung).
-        guard !stopping, wasAdopted else { return }
+        // Only the adopted connection going away starts a reconnect. A connection whose handshake
+        // failed also ends here (its channel closes), and so may an old one closing late; a
+        // reconnect for each would add one loop per failed attempt: thousands within seconds
+        // against a socket that accepts but never answers (a QEMU chardev whose agent hung).
+        guard ours else { return }
         status.connection = .disconnected(reason: "connection lost")
         logger.warning("lost the connection to \(status.address); reconnecting")
         Task { await self.reconnect() }
