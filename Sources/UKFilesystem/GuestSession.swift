@@ -229,15 +229,23 @@ final class GuestSession: Sendable {
 
     private func handle(_ event: ObjectEvent) {
         status.generation = event.generation
-        // The library's listing changes; the root's too when the library appears or empties.
+        // The library's listing changes. The root's changes only when the library appears (it is
+        // not in the root yet) or empties (its listing comes back empty or gone): re-list the root
+        // then, not on every event.
         let libraryNode = tree.listing(of: tree.root)?.first {
             if case .library(event.lib) = $0.kind { return true } else { return false }
         }
-        if let libraryNode, tree.isListed(libraryNode.ino) {
-            refresh(libraryNode.ino)
+        guard let libraryNode else {
+            if tree.isListed(tree.root) { refresh(tree.root) }
+            return
         }
-        if tree.isListed(tree.root) {
-            refresh(tree.root)
+        guard tree.isListed(libraryNode.ino) else {
+            if event.kind == .released, tree.isListed(tree.root) { refresh(tree.root) }
+            return
+        }
+        refresh(libraryNode.ino) { [self] failure in
+            let emptied = failure == ENOENT || tree.listing(of: libraryNode.ino)?.isEmpty == true
+            if emptied, tree.isListed(tree.root) { refresh(tree.root) }
         }
     }
 }

@@ -77,6 +77,18 @@ struct BehaviourTests {
         #expect(Int(guest.read(".ukfs/generation").dropLast()) ?? 0 >= 5)
     }
 
+    @Test("a library whose last object goes leaves the root, with its alias, and comes back", arguments: Backend.allCases)
+    func libraryEmpties(backend: Backend) throws {
+        let guest = try Instance(backend).mount()
+        defer { guest.stop() }
+        #expect(guest.sh("stat \"$M/net/eth0\" >/dev/null").status == 0)
+        #expect(guest.sh("echo 0 > \"$M/appsim/netdev_count\"").status == 0)
+        #expect(Shell.eventually(within: 1) { !guest.sh("ls \"$M\"").stdout.contains("libuknetdev") })
+        #expect(guest.sh("stat \"$M/net\"").stderr.contains("No such file or directory"))
+        #expect(guest.sh("echo 2 > \"$M/appsim/netdev_count\"").status == 0)
+        #expect(Shell.eventually(within: 1) { guest.sh("ls \"$M/net\"").stdout == "eth0\neth1\nnetdev0\nnetdev1\n" })
+    }
+
     @Test("console_lvl: set, out of range, invalid; a read-only entry refuses root", arguments: Backend.allCases)
     func setters(backend: Backend) throws {
         let guest = try Instance(backend).mount()
