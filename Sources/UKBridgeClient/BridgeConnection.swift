@@ -23,7 +23,7 @@ public final class BridgeConnection: Sendable {
     private let pending: PendingRequests
     private let logger: Logger
     /// The bytes and requests this connection exchanged (HELLO included).
-    public let traffic: TrafficCounter
+    public var traffic: TrafficCounter { line.traffic }
 
     /// How requests reach the guest: straight to the socket when a DirectWriter exists, else
     /// through the channel (TCP, vsock).
@@ -34,7 +34,6 @@ public final class BridgeConnection: Sendable {
     }
 
     init(address: BridgeAddress, hello: HelloInfo, line: Line, pending: PendingRequests, logger: Logger) {
-        self.traffic = line.traffic
         self.address = address
         self.hello = hello
         self.line = line
