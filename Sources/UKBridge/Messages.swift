@@ -26,6 +26,9 @@ public struct EntryRef: Hashable, Sendable {
     public static func objectEntry(lib: UInt64, object: UInt64, entry: UInt64) -> EntryRef {
         EntryRef(lib: lib, slot: object &+ 1, entry: entry)
     }
+
+    /// Bytes this ref takes in a GET or SET (three varints), for sizing batches.
+    public var encodedSize: Int { varintSize(lib) + varintSize(slot) + varintSize(entry) }
 }
 
 /// Which directory a LIST pages through.

@@ -8,6 +8,18 @@ public struct MalformedBody: Error, Sendable, CustomStringConvertible {
     public var description: String { reason }
 }
 
+/// How many bytes the shortest LEB128 form of `value` takes (1…10).
+@inlinable
+public func varintSize(_ value: UInt64) -> Int {
+    var value = value
+    var size = 1
+    while value >= 0x80 {
+        value >>= 7
+        size += 1
+    }
+    return size
+}
+
 extension ByteBuffer {
     /// Writes `value` as unsigned LEB128, shortest form.
     @inlinable

@@ -156,7 +156,7 @@ public actor GuestTree {
         var start = 0
         var size = 3 + 3   // type, rid, and the count's varint (at most 2 bytes for ≤ 1024)
         for (index, ref) in refs.enumerated() {
-            let refSize = Varint.size(ref.lib) + Varint.size(ref.slot) + Varint.size(ref.entry)
+            let refSize = ref.encodedSize
             if index > start && (index - start >= max(maxBatch, 1) || size + refSize > maxPayload) {
                 ranges.append(start..<index)
                 start = index
@@ -232,16 +232,4 @@ public struct TreeEntry: Sendable, Hashable {
 public enum TreeError: Error, Sendable {
     case path(String, errno: Int32)
     case bridge(BridgeError)
-}
-
-enum Varint {
-    static func size(_ value: UInt64) -> Int {
-        var value = value
-        var size = 1
-        while value >= 0x80 {
-            value >>= 7
-            size += 1
-        }
-        return size
-    }
 }

@@ -63,6 +63,16 @@ struct CodecTests {
                 "encoder output \(bytes) is not in the vector")
     }
 
+    @Test("a ref's encoded size is what encoding it writes")
+    func refSize() {
+        for value: UInt64 in [0, 127, 128, 16_383, 16_384, 1 << 35, .max] {
+            let ref = EntryRef(lib: value, slot: value / 2, entry: 1)
+            var buffer = ByteBuffer()
+            buffer.writeRef(ref)
+            #expect(ref.encodedSize == buffer.readableBytes, "\(value)")
+        }
+    }
+
     @Test("the checksums have their catalogue check values")
     func checksums() {
         let digits = Array("123456789".utf8)
