@@ -310,7 +310,8 @@ static void rd_value(struct ua_rd *r, struct ua_value *v)
 		break;
 	case UA_TY_UPTR:
 		v->u = ua_rd_varint(r);
-		if (v->u > UINTPTR_MAX)
+		/* nolibc's <stdint.h> has no UINTPTR_MAX */
+		if (v->u > (uint64_t)(uintptr_t)-1)
 			r->bad = 1;
 		break;
 	case UA_TY_CHARP: {
