@@ -111,7 +111,9 @@ public final class FuseMount: @unchecked Sendable {
     /// it is unmounted. Ours (type fuse.ukfs) are detached so the new mount can take the place.
     static func recoverStaleMount(_ path: String) throws(MountError) {
         guard mountType(of: path) == "fuse.ukfs" else { throw .mountpointBusy(path) }
-        FileHandle.standardError.write(Data("ukfs: \(path) was left mounted by a ukfs that died; recovering it\n".utf8))
+        // write(2), not FileHandle.write, which traps when stderr is a closed pipe.
+        let notice = Array("ukfs: \(path) was left mounted by a ukfs that died; recovering it\n".utf8)
+        _ = notice.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         if getuid() == 0 {
             guard umount2(path, Int32(MNT_DETACH)) == 0 else {
                 throw .fuseFailed("cannot detach the stale mount at \(path): \(String(cString: strerror(errno))) — try umount -l \(path)")

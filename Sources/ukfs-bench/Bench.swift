@@ -50,7 +50,7 @@ struct Bench: AsyncParsableCommand {
             print(TablePrinter.render(report))
             if let json { try report.writeJSON(to: json) }
         } catch let error as BenchError {
-            FileHandle.standardError.write(Data("ukfs-bench: \(error.description)\n".utf8))
+            BenchRun.progress(error.description)
             throw ExitCode(1)
         }
     }

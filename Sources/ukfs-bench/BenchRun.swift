@@ -91,7 +91,9 @@ final class BenchRun {
         return path
     }
 
+    /// One line on stderr, with write(2): FileHandle.write traps when stderr is a closed pipe.
     static func progress(_ message: String) {
-        FileHandle.standardError.write(Data("ukfs-bench: \(message)\n".utf8))
+        let line = Array("ukfs-bench: \(message)\n".utf8)
+        _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }

@@ -21,7 +21,7 @@ final class LXCFS {
 
     private static func installed() throws -> String {
         if let binary = Programs.which("lxcfs") { return binary }
-        FileHandle.standardError.write(Data("ukfs-bench: installing lxcfs (apt-get install -y lxcfs)\n".utf8))
+        BenchRun.progress("installing lxcfs (apt-get install -y lxcfs)")
         guard let aptGet = Programs.which("apt-get"),
               let output = try? Programs.run([aptGet, "install", "-y", "lxcfs"], verbose: true), output.status == 0,
               let binary = Programs.which("lxcfs") else {

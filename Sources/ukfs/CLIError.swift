@@ -18,20 +18,13 @@ extension AsyncParsableCommand {
         do {
             try await body()
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data("ukfs: \(error.description)\n".utf8))
+            StandardStreams.err("ukfs: \(error.description)\n")
             throw ExitCode(error.status)
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("ukfs: \(error)\n".utf8))
+            StandardStreams.err("ukfs: \(error)\n")
             throw ExitCode(1)
         }
-    }
-}
-
-/// Lines for the user on stdout, written at once (not buffered), since scripts and tests wait for them.
-enum Console {
-    static func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

@@ -38,7 +38,11 @@ struct DemoCommand: AsyncParsableCommand {
                 await simulator.stop()
                 throw CLIError(error.description)
             }
-            Signals.onTermination { _ in mount.unmount() }
+            Termination.releasing {
+                mount.unmount()
+                unlink(simulator.path)
+                try? FileManager.default.removeItem(atPath: folder)
+            }
             Console.say("""
                 ukfs: a simulated Unikraft instance is mounted at \(path). In another shell, try:
                   ls \(path)                               # libraries, and aliases such as net -> libuknetdev

@@ -5,9 +5,9 @@ enum Entry {
     /// A synchronous main on purpose: an async main parks the main thread in libdispatch with every
     /// signal unblocked, and SIGTERM would then kill ukfs before it can unmount. Here termination
     /// signals are blocked before any other thread exists, every thread inherits the mask, and one
-    /// thread takes them with sigwait (Signals.swift).
+    /// thread takes them with sigwait and ends the command (Signals.swift, Termination.swift).
     static func main() {
-        Signals.blockTermination()
+        Signals.takeOver()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             await Ukfs.main()

@@ -16,14 +16,14 @@ struct ListCommand: AsyncParsableCommand {
         let registry = InstanceRegistry()
         let names = registry.registeredNames()
         guard !names.isEmpty else {
-            print("no instances registered in \(registry.folder)")
+            Output.lines(["no instances registered in \(registry.folder)"])
             return
         }
         var logger = Logger(label: "ukfs.list") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let width = max(names.map(\.count).max() ?? 4, 4)
-        print("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE          ADDRESS")
+        Output.lines(["NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE          ADDRESS"])
         for name in names {
             let path = registry.socketPath(for: name)
             let state: String
@@ -36,8 +36,8 @@ struct ListCommand: AsyncParsableCommand {
             } catch {
                 state = "not answering"
             }
-            print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                  + state.padding(toLength: 13, withPad: " ", startingAt: 0) + "  unix:" + path)
+            Output.lines([name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                          + state.padding(toLength: 13, withPad: " ", startingAt: 0) + "  unix:" + path])
         }
         try? await group.shutdownGracefully()
     }

@@ -46,7 +46,7 @@ struct MountCommand: AsyncParsableCommand {
             if all { try await mountAll(at: instance, ready: ready) } else { try await mount(ready: ready) }
         } catch let error as CLIError {
             ready.fail(error.description)
-            FileHandle.standardError.write(Data("ukfs: \(error.description)\n".utf8))
+            StandardStreams.err("ukfs: \(error.description)\n")
             throw ExitCode(1)
         }
     }
@@ -88,7 +88,7 @@ struct MountCommand: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             throw error
         }
-        Signals.onTermination { _ in mount.unmount() }
+        Termination.releasing { mount.unmount() }
         ready.succeed()
         logger.info("mounted \(what) at \(absoluteMountpoint)")
         await FuseServing.run(mount)

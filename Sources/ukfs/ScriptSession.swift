@@ -81,15 +81,3 @@ struct ScriptSession {
         return entry
     }
 }
-
-/// What the scripting commands print: written in one piece, unbuffered, so a reader sees whole lines.
-enum Output {
-    static func lines(_ lines: [String]) {
-        guard !lines.isEmpty else { return }
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-    }
-
-    static func text(_ value: Value) -> String {
-        String(decoding: value.text, as: UTF8.self)
-    }
-}

@@ -38,12 +38,12 @@ struct SimCommand: AsyncParsableCommand {
                 await simulator.stop()
                 throw error
             }
+            // The registered socket is what outlives the process; the kernel closes the rest.
+            let path = simulator.path
+            Termination.releasing { unlink(path) }
             Console.say("ukfs: simulating instance '\(name)' at \(simulator.path) (Ctrl-C to stop)")
             for listener in extra { Console.say("ukfs: also listening on \(listener.address)") }
-            _ = await Signals.waitForTermination()
-            for listener in extra { await listener.server.close() }
-            await simulator.stop()
-            try? await group.shutdownGracefully()
+            await Termination.serveForever()
         }
     }
 }

@@ -63,10 +63,8 @@ struct ExportCommand: AsyncParsableCommand {
             let bound = server.localAddress?.port ?? port
             let what = all ? "every registered instance" : instances.joined(separator: ", ")
             Console.say("ukfs: exporting \(what) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics (Ctrl-C to stop)")
-            _ = await Signals.waitForTermination()
-            try? await server.close()
-            await exporters.closeAll()
-            try? await group.shutdownGracefully()
+            // Sockets only: the kernel releases them when a signal ends the process.
+            await Termination.serveForever()
         }
     }
 
@@ -125,10 +123,5 @@ final class ExporterSet: Sendable {
         for name in names.subtracting(known) {
             add(ResolvedInstance(name: name, address: .unix(path: registry.socketPath(for: name))))
         }
-    }
-
-    func closeAll() async {
-        let all = exporters.withLock { Array($0.values) }
-        for exporter in all { await exporter.close() }
     }
 }
