@@ -2,10 +2,9 @@
 /*
  * Thread glue: a late initcall starts the agent in its own thread, so the
  * application's main() goes on. The thread owns the transport chosen in
- * Kconfig and serves one host at a time, forever.
+ * Kconfig (a serial port) and serves one host at a time, forever.
  */
 #include <errno.h>
-#include <unistd.h>
 
 #include <uk/config.h>
 #include <uk/init.h>
@@ -37,67 +36,30 @@ void ukstoreagent_stats(struct ukstoreagent_stats *st)
 	st->events_dropped = cs.events_dropped;
 }
 
-#if CONFIG_LIBUKSTOREAGENT_TRANSPORT_NS16550
+/* The UART's I/O port base, chosen in Kconfig. */
+#if CONFIG_LIBUKSTOREAGENT_COM3
+#define UA_COM_NAME "COM3"
+#define UA_COM_PORT 0x3e8
+#elif CONFIG_LIBUKSTOREAGENT_COM4
+#define UA_COM_NAME "COM4"
+#define UA_COM_PORT 0x2e8
+#else
+#define UA_COM_NAME "COM2"
+#define UA_COM_PORT 0x2f8
+#endif
+
 static void serve(const uint8_t boot[8])
 {
 	static struct ua_uart uart;
-	int rc = ua_uart_open(&uart, CONFIG_LIBUKSTOREAGENT_CONSOLE_NAME);
 
-	if (rc < 0) {
-		uk_pr_err("ukstoreagent: console %s: %d (enable the COM port; "
-			  "it must not be stdin/stdout)\n",
-			  CONFIG_LIBUKSTOREAGENT_CONSOLE_NAME, rc);
-		return;
-	}
+	ua_uart_open(&uart, UA_COM_PORT);
 	ua_uart_io(&io, &uart);
 	ua_agent_init(&agent, &io, CONFIG_LIBUKSTOREAGENT_NAME, boot);
-	uk_pr_info("ukstoreagent: serving on %s\n",
-		   CONFIG_LIBUKSTOREAGENT_CONSOLE_NAME);
+	uk_pr_info("ukstoreagent: serving on %s%s\n", UA_COM_NAME,
+		   uart.present ? "" : " (no UART there yet)");
 	for (;;) /* a serial line has no disconnect: serve returns only on errors */
 		ua_agent_serve(&agent, 0, NULL);
 }
-#else
-static int open_link(int *lfd)
-{
-#if CONFIG_LIBUKSTOREAGENT_TRANSPORT_VPORT
-	(void)lfd;
-	return ua_fd_open(CONFIG_LIBUKSTOREAGENT_VPORT_PATH);
-#else
-	if (*lfd < 0) {
-#if CONFIG_LIBUKSTOREAGENT_TRANSPORT_VSOCK
-		*lfd = ua_fd_listen_vsock(CONFIG_LIBUKSTOREAGENT_PORT);
-#else
-		*lfd = ua_fd_listen_tcp(CONFIG_LIBUKSTOREAGENT_PORT);
-#endif
-		if (*lfd < 0)
-			return *lfd;
-	}
-	return ua_fd_accept(*lfd, NULL);
-#endif
-}
-
-static void serve(const uint8_t boot[8])
-{
-	static struct ua_fd conn;
-	int lfd = -1;
-
-	ua_fd_io(&io, &conn);
-	ua_agent_init(&agent, &io, CONFIG_LIBUKSTOREAGENT_NAME, boot);
-	for (;;) {
-		int fd = open_link(&lfd);
-
-		if (fd < 0) {
-			uk_pr_err("ukstoreagent: transport: %d; retrying\n", fd);
-			uk_sched_thread_sleep(1000000000ull);
-			continue;
-		}
-		conn.fd = fd;
-		ua_agent_new_link(&agent);
-		ua_agent_serve(&agent, 50, NULL);
-		close(fd);
-	}
-}
-#endif
 
 /* uk_thread_fn1_t is `void (*)(void *) __noreturn` (uk/thread.h) */
 static __noreturn void agent_thread(void *arg)

@@ -4,14 +4,9 @@
 
 #include <uk/config.h>
 #include <uk/plat/time.h>
-#include <uk/sched.h>
 #include <uk/spinlock.h>
 
 #include "config.h"
-
-#ifndef CONFIG_LIBUKSTOREAGENT_POLL_US
-#define CONFIG_LIBUKSTOREAGENT_POLL_US 1000
-#endif
 
 /* Taken by the agent thread and by ukstore event handlers running in the
  * producers' threads; held only around table updates, never around ukstore
@@ -33,16 +28,6 @@ void ua_port_lock(void)
 void ua_port_unlock(void)
 {
 	uk_spin_unlock(&lock);
-}
-
-void ua_port_idle(void)
-{
-	/* A polled UART has no interrupt to wait on: give the CPU to the
-	 * application instead of spinning. */
-	if (CONFIG_LIBUKSTOREAGENT_POLL_US > 0)
-		uk_sched_thread_sleep((__nsec)CONFIG_LIBUKSTOREAGENT_POLL_US * 1000);
-	else
-		uk_sched_yield();
 }
 
 static uint64_t splitmix64(uint64_t *x)

@@ -27,15 +27,17 @@ int ua_fd_accept(int lfd, volatile const int *stop);
 /* Opens a character device (a virtio-console port) for reading and writing. */
 int ua_fd_open(const char *path);
 
-struct uk_console;
+/* A 16550 UART at an x86 I/O port base (COM2 0x2f8, COM3 0x3e8, COM4 0x2e8),
+ * polled (transport_uart.c). */
 struct ua_uart {
-	struct uk_console *dev; /* input: uk_console_in_direct() */
-	uint16_t port;          /* output: the UART's I/O port base */
+	uint16_t port;
+	int present;              /* something answers at the port */
+	uint64_t last_traffic_ms; /* last byte in or out: polls stay hot */
+	unsigned idle_us;         /* current pause between idle polls */
 };
-/* Owns the ukconsole device named `name` ("COM1" ... "COM4"). Returns 0,
- * -EINVAL (not a COM name), -ENODEV (not registered) or -EBUSY (it is a
- * stdin/stdout console). */
-int ua_uart_open(struct ua_uart *u, const char *name);
+/* Takes the UART at `port` and programs it (115200 8N1, FIFO, no IRQs). A
+ * port with no UART behind it is looked at again, rarely, while polled. */
+void ua_uart_open(struct ua_uart *u, uint16_t port);
 void ua_uart_io(struct ua_io *io, struct ua_uart *u);
 
 #endif /* UKSTOREAGENT_TRANSPORT_H */

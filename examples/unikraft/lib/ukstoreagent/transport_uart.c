@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Serial transport: a 16550 UART on x86 (COM2 … COM4), driven at its I/O
+ * ports by the agent alone. Not through ukconsole: Unikraft 0.17.0 has no
+ * COM2 driver at all, and later trees' driver writes "\r" before every "\n",
+ * which would corrupt binary frames.
+ *
+ * Polling policy, measured under QEMU TCG (examples/unikraft/README.md):
+ * - the UART's FIFO is enabled with a 14-byte trigger level, so QEMU hands
+ *   over up to 14 bytes per poll instead of one (a 14-byte request took 14
+ *   polls before);
+ * - while bytes are flowing, and for UA_UART_HOT_MS after the last one, the
+ *   thread only yields between polls: a request's bytes and the host's next
+ *   request are picked up at once;
+ * - after that it sleeps, doubling the pause from 1 ms up to
+ *   UA_UART_IDLE_MAX_US, so an idle guest costs QEMU little CPU.
+ */
+#include "transport.h"
+
+#include <uk/config.h>
+#include <uk/sched.h>
+
+#include "port.h"
+
+#ifndef CONFIG_LIBUKSTOREAGENT_HOT_MS
+#define CONFIG_LIBUKSTOREAGENT_HOT_MS 200
+#endif
+#ifndef CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US
+#define CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US 16000
+#endif
+#define UA_UART_HOT_MS      CONFIG_LIBUKSTOREAGENT_HOT_MS
+#define UA_UART_IDLE_MAX_US CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US
+#define UA_UART_IDLE_MIN_US 1000
+#define UA_UART_ABSENT_US   500000 /* no UART at all: look again rarely */
+
+/* 16550 registers, as offsets from the port base */
+#define REG_DATA 0 /* RBR / THR; divisor low with DLAB */
+#define REG_IER  1 /* interrupt enable; divisor high with DLAB */
+#define REG_FCR  2 /* FIFO control (write) */
+#define REG_LCR  3
+#define REG_MCR  4
+#define REG_LSR  5
+#define LCR_8N1      0x03
+#define LCR_DLAB     0x80
+#define FCR_ENABLE   0x01
+#define FCR_CLEAR    0x06 /* clear both FIFOs */
+#define FCR_TRIGGER14 0xc0 /* see uart_setup */
+#define MCR_DTR_RTS  0x03
+#define LSR_DATA     0x01
+#define LSR_TX_EMPTY 0x20
+#define LSR_ABSENT   0xff /* nothing decodes the port: reads float high */
+
+#define TX_SPINS          4096 /* LSR polls before pausing */
+#define WRITE_STALL_LIMIT 1000 /* pauses without progress before dropping */
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0,%1" : : "a"(v), "dN"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ __volatile__("inb %1,%0" : "=a"(v) : "dN"(port));
+	return v;
+}
+
+static void pause_us(unsigned us)
+{
+	uk_sched_thread_sleep((__nsec)us * 1000);
+}
+
+/* 115200 8N1, FIFO on, no interrupts: the agent polls. With QEMU's chardev
+ * the rate is nominal, but a real UART needs it set. The FIFO's trigger
+ * level means nothing to a poller, but QEMU offers the chardev's bytes to
+ * the UART only up to it: at level 1 a request arrives one byte per poll,
+ * at 14 whole. */
+static void uart_setup(uint16_t base)
+{
+	outb(base + REG_IER, 0x00);
+	outb(base + REG_LCR, LCR_DLAB);
+	outb(base + REG_DATA, 0x01); /* divisor 1: 115200 baud */
+	outb(base + REG_IER, 0x00);
+	outb(base + REG_LCR, LCR_8N1);
+	outb(base + REG_FCR, FCR_ENABLE | FCR_CLEAR | FCR_TRIGGER14);
+	outb(base + REG_MCR, MCR_DTR_RTS);
+}
+
+static int uart_present(uint16_t base)
+{
+	return inb(base + REG_LSR) != LSR_ABSENT;
+}
+
+static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
+{
+	struct ua_uart *u = ctx;
+	uint64_t now;
+	size_t n = 0;
+
+	(void)wait_ms; /* a poll never blocks; the pause below paces it */
+	if (!u->present) {
+		pause_us(UA_UART_ABSENT_US);
+		u->present = uart_present(u->port);
+		if (u->present)
+			uart_setup(u->port);
+		return 0;
+	}
+	while (n < len && (inb(u->port + REG_LSR) & LSR_DATA))
+		buf[n++] = inb(u->port + REG_DATA);
+	now = ua_port_now_ms();
+	if (n) {
+		u->last_traffic_ms = now;
+		u->idle_us = 0;
+		return (long)n;
+	}
+	if (now - u->last_traffic_ms < UA_UART_HOT_MS) {
+		uk_sched_yield();
+		return 0;
+	}
+	u->idle_us = u->idle_us ? u->idle_us * 2 : UA_UART_IDLE_MIN_US;
+	if (u->idle_us > UA_UART_IDLE_MAX_US)
+		u->idle_us = UA_UART_IDLE_MAX_US;
+	pause_us(u->idle_us);
+	return 0; /* a serial port never "goes away" */
+}
+
+static int uart_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct ua_uart *u = ctx;
+	unsigned stalls = 0;
+
+	while (len && stalls < WRITE_STALL_LIMIT) {
+		unsigned spins = 0;
+
+		while (!(inb(u->port + REG_LSR) & LSR_TX_EMPTY) &&
+		       spins < TX_SPINS)
+			spins++;
+		if (spins == TX_SPINS) {
+			stalls++;
+			pause_us(UA_UART_IDLE_MIN_US);
+			continue;
+		}
+		outb(u->port + REG_DATA, *buf++);
+		len--;
+		stalls = 0;
+	}
+	u->last_traffic_ms = ua_port_now_ms();
+	/* A stuck line drops the rest; the host times out and resyncs. */
+	return 0;
+}
+
+void ua_uart_open(struct ua_uart *u, uint16_t port)
+{
+	u->port = port;
+	u->last_traffic_ms = 0;
+	u->idle_us = 0;
+	u->present = uart_present(port);
+	if (u->present)
+		uart_setup(port);
+}
+
+void ua_uart_io(struct ua_io *io, struct ua_uart *u)
+{
+	io->ctx = u;
+	io->read = uart_read;
+	io->write = uart_write;
+}
