@@ -137,6 +137,13 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         owner.write(request, bytes: bytes, offset: offset, file: file)
     }
 
+    func flush(_ request: FuseRequest, file: OpenFile) {
+        // Only opens for writing get a FLUSH (FuseRequest.open); the root's files are read-only.
+        guard !isRootNode(file.node.ino), file.writable else { return request.error(0) }
+        guard let owner = owner(of: file.node.ino) else { return request.error(EIO) }
+        owner.flush(request, file: file)
+    }
+
     func getxattr(_ request: FuseRequest, ino: UInt64, name: [UInt8], size: Int) {
         guard isRootNode(ino) else {
             guard let owner = owner(of: ino) else { return request.error(ENOENT) }

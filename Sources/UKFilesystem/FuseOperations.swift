@@ -99,6 +99,11 @@ enum FuseOperations {
             FuseOperations.filesystem(request).write(FuseRequest(raw: request), bytes: UnsafeRawBufferPointer(start: bytes, count: size),
                                       offset: Int(offset), file: file)
         }
+        ops.flush = { request, _, info in
+            guard let request else { return }
+            guard let file = FuseOperations.openFile(info) else { fuse_reply_err(request, 0); return }
+            FuseOperations.filesystem(request).flush(FuseRequest(raw: request), file: file)
+        }
         ops.release = { request, _, info in
             guard let request else { return }
             FuseOperations.releaseHandle(info, as: OpenFile.self)

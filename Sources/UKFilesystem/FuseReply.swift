@@ -26,12 +26,14 @@ struct FuseRequest: @unchecked Sendable {
         fuse_reply_attr(raw, &attributes, timeout)
     }
 
-    /// Opens a file with procfs semantics — no page cache (values change on every open), no FLUSH
-    /// request — and `file` in `fi->fh` until RELEASE.
+    /// Opens a file with procfs semantics — no page cache (values change on every open) — and
+    /// `file` in `fi->fh` until RELEASE. Only an open for writing gets a FLUSH at close: a value
+    /// written without a newline is set then, and close() returns its errno; a read-only open
+    /// spares the request.
     func open(_ file: OpenFile, _ info: fuse_file_info) {
         var info = info
         info.direct_io = 1
-        info.noflush = 1
+        info.noflush = file.writable ? 0 : 1
         info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(file).toOpaque()))
         fuse_reply_open(raw, &info)
     }

@@ -19,6 +19,7 @@ protocol FuseRequestHandler: AnyObject, Sendable {
     func opendir(_ request: FuseRequest, ino: UInt64, info: fuse_file_info)
     func open(_ request: FuseRequest, ino: UInt64, info: fuse_file_info)
     func write(_ request: FuseRequest, bytes: UnsafeRawBufferPointer, offset: Int, file: OpenFile)
+    func flush(_ request: FuseRequest, file: OpenFile)
     func getxattr(_ request: FuseRequest, ino: UInt64, name: [UInt8], size: Int)
     func listxattr(_ request: FuseRequest, ino: UInt64, size: Int)
 }

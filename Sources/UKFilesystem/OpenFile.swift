@@ -8,8 +8,8 @@ final class OpenFile: Sendable {
     let node: Node
     let snapshot: ValueSnapshot
     let writable: Bool
-    /// Bytes written so far through this open, parsed as a whole at each write.
-    let written = Mutex<[UInt8]>([])
+    /// What this open writes, set as one value (PendingWrite).
+    let pending = PendingWrite()
 
     init(node: Node, snapshot: ValueSnapshot, writable: Bool) {
         self.node = node
@@ -17,7 +17,11 @@ final class OpenFile: Sendable {
         self.writable = writable
     }
 
-    static let maxWrite = ProtocolLimits.maxString + 64
+    /// The most text one open may write: the longest string and a newline, or a number with room
+    /// for white space and leading zeros.
+    static func maxWrite(for type: EntryType, maxString: Int) -> Int {
+        type == .charp ? maxString + 1 : 256
+    }
 }
 
 /// The text an open serves. OPEN is answered before the guest's answer arrives: the GET travels

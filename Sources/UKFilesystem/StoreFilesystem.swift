@@ -165,29 +165,46 @@ final class StoreFilesystem: Sendable {
         file.snapshot.read(request, size: size, offset: offset)
     }
 
-    /// Each write parses everything written through this open so far and calls the setter, so the
-    /// writer learns at once (EINVAL, ERANGE, the setter's errno) whether the value was taken.
+    /// Collects what is written; the open's one SET is sent when the first line is complete, from
+    /// the whole text (PendingWrite). A value that does not parse, or is out of range, is refused
+    /// here and never reaches the guest.
     func write(_ request: FuseRequest, bytes: UnsafeRawBufferPointer, offset: Int, file: OpenFile) {
-        guard file.writable, case .entry(let ref, let type, _) = file.node.kind else { return request.error(EBADF) }
-        guard offset >= 0, offset + bytes.count <= OpenFile.maxWrite else { return request.error(EFBIG) }
-        let text = file.written.withLock { written -> [UInt8] in
-            if written.count < offset { written.append(contentsOf: repeatElement(0, count: offset - written.count)) }
-            written.replaceSubrange(offset..<min(written.count, offset + bytes.count), with: bytes)
-            return written
+        guard file.writable, case .entry(_, let type, _) = file.node.kind else { return request.error(EBADF) }
+        let limit = OpenFile.maxWrite(for: type, maxString: maxString)
+        let count = bytes.count
+        apply(file.pending.write(bytes, offset: offset, limit: limit), file: file, request: request) { request in
+            request.written(count)
         }
-        let maxString = status.hello?.maxString ?? ProtocolLimits.maxString
+    }
+
+    /// close(2) of a descriptor open for writing: a value written without a newline is set now,
+    /// and its errno is what close() returns.
+    func flush(_ request: FuseRequest, file: OpenFile) {
+        apply(file.pending.flush(), file: file, request: request) { $0.error(0) }
+    }
+
+    private var maxString: Int { status.hello?.maxString ?? ProtocolLimits.maxString }
+
+    private func apply(_ step: PendingWrite.Step, file: OpenFile, request: FuseRequest,
+                       succeed: @escaping @Sendable (FuseRequest) -> Void) {
+        guard case .entry(let ref, let type, _) = file.node.kind else { return succeed(request) }
+        let text: [UInt8]
+        switch step {
+        case .collect, .none: return succeed(request)
+        case .refuse(let errno): return request.error(errno)
+        case .apply(let written): text = written
+        }
         let value: Value
         switch Value.parse(text, as: type, maxString: maxString) {
         case .success(let parsed): value = parsed
         case .failure(.invalid): return request.error(EINVAL)
-        case .failure(.outOfRange): return request.error(ERANGE)
+        case .failure(.outOfRange): return request.error(type == .charp ? EFBIG : ERANGE)
         }
-        let count = bytes.count
         interruptibly(request) { answer in
             session.send(.set(ref, value)) { result in
                 answer { request in
                     switch result {
-                    case .success(.set): request.written(count)
+                    case .success(.set): succeed(request)
                     case .success(.failure(_, let errno)): request.error(errno)
                     case .success: request.error(EIO)
                     case .failure(let error): request.error(error.errno)

@@ -5,7 +5,8 @@ import UKBridge
 
 /// A guest double that misbehaves on purpose, serving a tiny store over a Unix socket from threads
 /// of the test process (the mount under test is a separate `ukfs` process, so no deadlock).
-/// Store: library 0 `libtest` with `value` (u64, id 1, rises on every read) and `knob` (u8, id 2, rw).
+/// Store: library 0 `libtest` with `value` (u64, id 1, rises on every read), `knob` (u8, id 2, rw)
+/// and `label` (charp, id 3, rw). It announces max_string 1024.
 final class HostileGuest: @unchecked Sendable {
     enum Behaviour: Sendable {
         /// Answers correctly.
@@ -32,6 +33,15 @@ final class HostileGuest: @unchecked Sendable {
     private let connections = Mutex<[Int32]>([])
     private let reads = Atomic<UInt64>(0)
     private let knob = Atomic<UInt8>(1)
+    private let label = Mutex<[UInt8]>(Array("hostile".utf8))
+    private let setCount = Atomic<Int>(0)
+    private let accepted = Atomic<Int>(0)
+
+    /// SET requests received, on every connection: what a host let through to the setters.
+    var sets: Int { setCount.load(ordering: .relaxed) }
+    /// Connections accepted so far.
+    var connectionsAccepted: Int { accepted.load(ordering: .relaxed) }
+    var knobValue: UInt8 { knob.load(ordering: .relaxed) }
 
     init(path: String, behaviour: Behaviour, bootID: UInt64 = .random(in: 1...UInt64.max)) throws {
         self.path = path
@@ -68,6 +78,7 @@ final class HostileGuest: @unchecked Sendable {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else { return }
             connections.withLock { $0.append(fd) }
+            accepted.add(1, ordering: .relaxed)
             let thread = Thread { [self] in serve(fd) }
             thread.start()
         }
@@ -108,9 +119,10 @@ final class HostileGuest: @unchecked Sendable {
             answer(fd, rid, .list(ListPage(generation: 1, total: children.count, children: children)))
         case .list(.library(let lib), _):
             guard lib == 0 || (behaviour == .evilNames && lib >= 10) else { return answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT)) }
-            answer(fd, rid, .list(ListPage(generation: 1, total: 2, children: [
+            answer(fd, rid, .list(ListPage(generation: 1, total: 3, children: [
                 ListedChild(kind: .entry, id: 1, type: .u64, access: .readable, name: Array("value".utf8)),
                 ListedChild(kind: .entry, id: 2, type: .u8, access: [.readable, .writable], name: Array("knob".utf8)),
+                ListedChild(kind: .entry, id: 3, type: .charp, access: [.readable, .writable], name: Array("label".utf8)),
             ])))
         case .list:
             answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT))
@@ -120,6 +132,7 @@ final class HostileGuest: @unchecked Sendable {
                 switch ref.entry {
                 case 1: .value(.unsigned(.u64, reads.add(1, ordering: .relaxed).newValue))
                 case 2: .value(.unsigned(.u8, UInt64(knob.load(ordering: .relaxed))))
+                case 3: .value(.charp(label.withLock { $0 }))
                 default: .error(WireErrno.ENOENT)
                 }
             }
@@ -136,10 +149,12 @@ final class HostileGuest: @unchecked Sendable {
             }
             transmit(fd, frame)
         case .set(let ref, let value):
-            guard ref.entry == 2, case .unsigned(.u8, let number) = value else {
-                return answer(fd, rid, .failure(.set, errno: WireErrno.EACCES))
+            setCount.add(1, ordering: .relaxed)
+            switch (ref.entry, value) {
+            case (2, .unsigned(.u8, let number)): knob.store(UInt8(number), ordering: .relaxed)
+            case (3, .charp(let text)): label.withLock { $0 = text }
+            default: return answer(fd, rid, .failure(.set, errno: WireErrno.EACCES))
             }
-            knob.store(UInt8(number), ordering: .relaxed)
             answer(fd, rid, .set)
         case .watch:
             answer(fd, rid, .watch(generation: 1))

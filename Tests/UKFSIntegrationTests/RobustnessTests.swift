@@ -68,7 +68,7 @@ struct RobustnessTests {
         let read = instance.sh("cat \"$M/libtest/value\"")
         #expect(read.stderr.contains("Input/output error"), "\(read)")
         #expect(instance.sh("echo 9 > \"$M/libtest/knob\"").status == 0)
-        #expect(instance.sh("ls \"$M/libtest\"").stdout == "knob\nvalue\n")
+        #expect(instance.sh("ls \"$M/libtest\"").stdout == "knob\nlabel\nvalue\n")
     }
 
     @Test("names with /, NUL, . or .., and duplicates never reach the kernel")
