@@ -13,6 +13,11 @@ public struct MountOptions: Sendable {
     public var maxThreads: UInt32 = 16
     /// Mount even if the guest does not answer yet (a VM still booting), and connect when it does.
     public var waitForGuest = false
+    /// mount(8)'s generic flags the kernel applies (`noexec`, `noatime`, `sync` …), handed to libfuse as given.
+    public var kernelFlags: [String] = []
+    /// The source /proc/mounts shows: what the user mounted (`vm1`), as fstab and mount(8) name
+    /// it, so `mount -a` and findmnt match the fstab line; `ukfs:NAME` when not given.
+    public var source: String?
     public init() {}
 }
 
@@ -74,7 +79,7 @@ public final class FuseMount: @unchecked Sendable {
         let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier,
                               options: options, logger: logger, stopServing: { session.stop() })
         do throws(MountError) {
-            try mount.createSession(fsname: "ukfs:\(instanceName)")
+            try mount.createSession(fsname: options.source ?? "ukfs:\(instanceName)")
         } catch {
             session.stop()
             throw error
@@ -158,6 +163,7 @@ public final class FuseMount: @unchecked Sendable {
         var mountOptions = ["fsname=\(fsname.replacingOccurrences(of: ",", with: "_"))", "subtype=ukfs", "default_permissions"]
         if options.allowOther { mountOptions.append("allow_other") }
         if options.readOnly { mountOptions.append("ro") }
+        mountOptions += options.kernelFlags
         let arguments = ["ukfs", "-o", mountOptions.joined(separator: ",")]
         // fuse_args must point at memory that outlives the call: strdup'd C strings.
         let argv = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: arguments.count + 1)

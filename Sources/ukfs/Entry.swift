@@ -8,9 +8,11 @@ enum Entry {
     /// thread takes them with sigwait and ends the command (Signals.swift, Termination.swift).
     static func main() {
         Signals.takeOver()
+        let subcommands = Set(Ukfs.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
+        let arguments = MountHelperConvention.arguments(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            await Ukfs.main()
+            await Ukfs.main(arguments)
             done.signal()
         }
         done.wait()

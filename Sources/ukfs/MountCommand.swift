@@ -55,6 +55,8 @@ struct MountCommand: AsyncParsableCommand {
         let target = try ResolvedInstance(instance, registry: InstanceRegistry())
         try await serve(at: Self.absolute(mountpoint ?? ""), serverArguments: [instance], ready: ready,
                         what: target.name) { mountpoint, options, group, logger in
+            var options = options
+            options.source = instance
             do throws(MountError) {
                 return try await FuseMount.mount(instanceName: target.name, address: target.address, at: mountpoint,
                                                  options: options, group: group, logger: logger)

@@ -1,9 +1,13 @@
 import UKFilesystem
 
-/// The `-o a,b=c` options of `ukfs mount`, parsed and checked.
+/// The `-o a,b=c` options of `ukfs mount`, parsed and checked: ukfs's own, and the generic ones
+/// mount(8), mount.fuse3 and fstab pass to every FUSE filesystem.
 struct ParsedMountOptions {
     var filesystem = MountOptions()
     var logPath: String?
+
+    /// ukfs's own options, as the error for an unknown one lists them.
+    static let own = "allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH"
 
     init(_ groups: [String]) throws {
         for option in groups.flatMap({ $0.split(separator: ",") }).map(String.init) {
@@ -28,8 +32,39 @@ struct ParsedMountOptions {
             case ("log", let value?) where !value.isEmpty:
                 logPath = value
             default:
-                throw CLIError("unknown mount option '\(option)' — known: allow_other, ro, wait, timeout=SECONDS, max_threads=N, log=PATH")
+                switch GenericMountOption.classify(option) {
+                case .kernelFlag: filesystem.kernelFlags.append(option)
+                case .ignored: break
+                case nil:
+                    throw CLIError("unknown mount option '\(option)' — known: \(Self.own), and mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …)")
+                }
             }
         }
+    }
+}
+
+/// The options mount(8) and fstab give every filesystem, handled as other FUSE filesystems
+/// (sshfs) handle them: what the kernel can apply to a FUSE mount goes to libfuse, what only
+/// mount(8), systemd or fstab readers act on is accepted and ignored.
+enum GenericMountOption {
+    enum Handling { case kernelFlag, ignored }
+
+    /// Applied by the kernel, through libfuse 3's own list of mount flags.
+    static let kernelFlags: Set = ["exec", "noexec", "atime", "noatime", "sync", "async", "dirsync"]
+
+    /// Accepted, with nothing to do: ukfs always mounts nosuid,nodev (no entry is ever setuid or a
+    /// device, so mount.fuse3's automatic `dev,suid` change nothing); access times are not kept,
+    /// so the finer atime options have no effect; the rest are for mount(8), systemd and fstab.
+    static let ignored: Set = ["nosuid", "nodev", "suid", "dev", "defaults", "auto", "noauto", "user", "nouser",
+                               "users", "owner", "group", "nofail", "_netdev", "relatime", "norelatime",
+                               "strictatime", "nostrictatime", "diratime", "nodiratime", "lazytime", "nolazytime"]
+
+    /// Prefixes of options meant for others: systemd's and other tools' `x-…`/`X-…`, fstab's `comment=`.
+    static let ignoredPrefixes = ["x-", "X-", "comment="]
+
+    static func classify(_ option: String) -> Handling? {
+        if kernelFlags.contains(option) { return .kernelFlag }
+        if ignored.contains(option) || ignoredPrefixes.contains(where: { option.hasPrefix($0) }) { return .ignored }
+        return nil
     }
 }
