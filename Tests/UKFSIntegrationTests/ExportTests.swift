@@ -25,7 +25,7 @@ struct ExportTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
     }
 
-    @Test("promtool accepts the export; entries are samples with instance, library, object; counters by name",
+    @Test("promtool accepts the export; entries are samples with ukstore_instance, library, object; counters, gauges and units as node_exporter's",
           arguments: Backend.allCases)
     func exposition(backend: Backend) throws {
         let guest = try Instance(backend)
@@ -40,15 +40,31 @@ struct ExportTests {
         #expect(promtool.status == 0, "\(promtool)\n\(text)")
         #expect(text.contains("# TYPE ukstore_rx_bytes_total counter\n"))
         #expect(text.contains("# TYPE ukstore_tot_nb_allocs_total counter\n"))
-        #expect(text.contains("# TYPE ukstore_cur_mem_free gauge\n"))
-        #expect(Self.value(text, "ukstore_rx_bytes_total{instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}") != nil, "\(text)")
-        #expect(Self.value(text, "ukstore_console_lvl{instance=\"vm1\",library=\"libukprint\"}") == 3)
+        #expect(text.contains("# TYPE ukstore_cur_mem_free_bytes gauge\n"))
+        // node_exporter's counters for the same figures: errors, fifo overruns, CPU time (in seconds).
+        for counter in ["ukstore_rx_errors_total", "ukstore_tx_fifo_total", "ukstore_cpu_time_seconds_total",
+                        "ukstore_cpu_idle_seconds_total", "ukstore_sched_count_total", "ukstore_nb_enomem_total"] {
+            #expect(text.contains("# TYPE \(counter) counter\n"), "\(counter)")
+        }
+        // What a user can set is a gauge; sizes and memory are in bytes; times in seconds.
+        for gauge in ["ukstore_netdevs", "ukstore_console_lvl", "ukstore_last_alloc_size_bytes",
+                      "ukstore_total_memory_bytes", "ukstore_uptime_seconds"] {
+            #expect(text.contains("# TYPE \(gauge) gauge\n"), "\(gauge)")
+        }
+        #expect(!text.contains("ukstore_netdev_count"))
+        #expect(!text.contains("{instance="), "the scrape's own instance label is left to Prometheus")
+        let uptime = Self.value(text, "ukstore_uptime_seconds{ukstore_instance=\"vm1\",library=\"appsim\"}") ?? -1
+        let cpu = Self.value(text, "ukstore_cpu_time_seconds_total{ukstore_instance=\"vm1\",library=\"libuksched\",object=\"cpu0\"}") ?? -1
+        #expect(uptime > 0 && uptime < 3600 && cpu >= 0 && cpu < 3600, "seconds, not ms or ns: \(uptime) \(cpu)")
+        #expect(Self.value(text, "ukfs_build_info{version=\"0.1.0\",protocol=\"1\"}") == 1, "\(text)")
+        #expect(Self.value(text, "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}") != nil, "\(text)")
+        #expect(Self.value(text, "ukstore_console_lvl{ukstore_instance=\"vm1\",library=\"libukprint\"}") == 3)
         #expect(!text.contains("hostname"), "charp entries have no number to export")
-        #expect(Self.value(text, "ukfs_up{instance=\"vm1\"}") == 1)
+        #expect(Self.value(text, "ukfs_up{ukstore_instance=\"vm1\"}") == 1)
         // After the first scrape (which lists the tree), each scrape is one batched request.
         let second = Self.scrape(url)
-        #expect(Self.value(second, "ukfs_scrape_bridge_requests{instance=\"vm1\"}") == 1, "\(second)")
-        #expect((Self.value(second, "ukfs_scrape_samples{instance=\"vm1\"}") ?? 0) > 30)
+        #expect(Self.value(second, "ukfs_scrape_bridge_requests{ukstore_instance=\"vm1\"}") == 1, "\(second)")
+        #expect((Self.value(second, "ukfs_scrape_samples{ukstore_instance=\"vm1\"}") ?? 0) > 30)
     }
 
     @Test("objects created in the guest appear in the next scrape")
@@ -61,7 +77,7 @@ struct ExportTests {
         #expect(!Self.scrape(url).contains("object=\"netdev2\""))
         // The simulator serves many hosts at once, so the exporter and ukfs set can share it.
         #expect(guest.ukfs(["set", "vm1", "appsim/netdev_count", "3"]).status == 0)
-        #expect(Shell.eventually(within: 5) { Self.scrape(url).contains("ukstore_rx_bytes_total{instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\"}") })
+        #expect(Shell.eventually(within: 5) { Self.scrape(url).contains("ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\"}") })
     }
 
     @Test("--all exports every registered instance, as they come and go; one down is ukfs_up 0")
@@ -71,11 +87,11 @@ struct ExportTests {
         try first.startGuest()
         let (export, url) = try Self.export(first, ["--all"])
         defer { export.stop() }
-        #expect(Self.value(Self.scrape(url), "ukfs_up{instance=\"vm1\"}") == 1)
+        #expect(Self.value(Self.scrape(url), "ukfs_up{ukstore_instance=\"vm1\"}") == 1)
         // A second instance registers in the same registry.
         let second = try BackgroundProcess([Paths.ukfs, "sim", "vm2", "--log-level", "warning"], environment: first.environment,
                                            outputPath: first.folder + "/vm2.out")
-        #expect(Shell.eventually(within: 10) { Self.value(Self.scrape(url), "ukfs_up{instance=\"vm2\"}") == 1 })
+        #expect(Shell.eventually(within: 10) { Self.value(Self.scrape(url), "ukfs_up{ukstore_instance=\"vm2\"}") == 1 })
         second.stop()
         #expect(Shell.eventually(within: 10) { !Self.scrape(url).contains("instance=\"vm2\"") })
         // A named instance that stops answering stays listed, as down.
@@ -83,8 +99,8 @@ struct ExportTests {
         defer { named.stop() }
         first.stopGuest()
         let down = Self.scrape(namedURL)
-        #expect(Self.value(down, "ukfs_up{instance=\"vm1\"}") == 0, "\(down)")
-        #expect(!down.contains("ukstore_"))
+        #expect(Self.value(down, "ukfs_up{ukstore_instance=\"vm1\"}") == 0, "\(down)")
+        #expect(!down.split(separator: "\n").contains { $0.hasPrefix("ukstore_") }, "\(down)")
     }
 
     @Test("bad arguments and a busy port fail in one line")

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+import UKBridge
 import UKBridgeClient
 
 struct ExportCommand: AsyncParsableCommand {
@@ -11,9 +12,12 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Serve instances' numeric entries as Prometheus metrics (GET /metrics).",
         discussion: """
-            Every numeric entry becomes a sample ukstore_<entry>{instance,library[,object]}; entries named \
-            *_bytes, *_packets, *_count, tot_* are counters (named …_total), others gauges. Each scrape reads \
-            each instance with one batched bridge request; ukfs_up and ukfs_scrape_* tell how each instance fared.
+            Every numeric entry becomes a sample ukstore_<entry>{ukstore_instance,library[,object]} (ukstore_instance, \
+            not instance: Prometheus sets instance to the exporter's HOST:PORT). What only accumulates (bytes, packets, \
+            errors, fifo overruns, drops, *_count, tot_*, nb_*, CPU times) is a counter named …_total; current values \
+            and whatever is settable are gauges. Times are in seconds (*_ms, *_us, *_ns and CPU times converted), memory \
+            figures end in _bytes. Each scrape reads each instance with one batched bridge request; ukfs_up and \
+            ukfs_scrape_* tell how each instance fared, ukfs_build_info which ukfs answers.
             """)
 
     @Argument(help: "Instance names or addresses to export.")
@@ -108,7 +112,8 @@ final class ExporterSet: Sendable {
             for await (index, samples) in tasks { parts[index] = samples }
             return parts
         }
-        return MetricsText.render(parts.flatMap { $0 })
+        let info = MetricsText.buildInfo(version: Ukfs.version, protocolVersion: ProtocolLimits.version)
+        return MetricsText.render([info] + parts.flatMap { $0 })
     }
 
     private func sync(with registry: InstanceRegistry) async {

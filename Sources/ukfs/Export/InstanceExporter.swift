@@ -47,7 +47,7 @@ actor InstanceExporter {
             cost = tree.connection.traffic.current - before
         }
         let seconds = Double(TimeAmount(ContinuousClock.now - started).nanoseconds) / 1e9
-        let labels = [("instance", name)]
+        let labels = [(MetricsText.instanceLabel, name)]
         samples.append(.init(name: "ukfs_up", kind: .gauge, help: "1 when the instance answered this scrape", labels: labels, value: String(up)))
         samples.append(.init(name: "ukfs_scrape_samples", kind: .gauge, help: "ukstore samples this scrape exported",
                              labels: labels, value: String(samples.count - 1)))

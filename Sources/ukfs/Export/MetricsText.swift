@@ -8,7 +8,11 @@ import UKBridgeClient
 enum MetricsText {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    enum Kind: String { case counter, gauge }
+    typealias Kind = MetricNaming.Kind
+
+    /// The label that names the instance. Not `instance`: Prometheus gives every scraped sample
+    /// that label itself (the exporter's HOST:PORT), and would rename ours `exported_instance`.
+    static let instanceLabel = "ukstore_instance"
 
     struct Sample {
         let name: String
@@ -18,46 +22,30 @@ enum MetricsText {
         let value: String
     }
 
-    /// ukstore's own naming tells what accumulates: `*_bytes`, `*_packets`, `*_count`, `tot_*`
-    /// (and `*_total`) are counters; everything else (free memory, a log level …) is a gauge.
-    static func kind(ofEntry name: String) -> Kind {
-        for suffix in ["_bytes", "_packets", "_count", "_total"] where name.hasSuffix(suffix) { return .counter }
-        return name.hasPrefix("tot_") ? .counter : .gauge
-    }
-
-    /// `ukstore_<entry>`, with what Prometheus names cannot hold made `_`; counters end in `_total`.
-    static func metricName(ofEntry name: String) -> String {
-        var sanitized = String(name.unicodeScalars.map { scalar -> Character in
-            let ascii = scalar.isASCII ? Character(scalar) : "_"
-            return ascii.isLetter || ascii.isNumber || ascii == "_" ? ascii : "_"
-        })
-        if kind(ofEntry: name) == .counter && !sanitized.hasSuffix("_total") { sanitized += "_total" }
-        return "ukstore_" + sanitized
-    }
-
-    /// Prometheus wants base units: an entry in `_ms`, `_us` or `_ns` is exported in `_seconds`.
-    static let timeUnits: [(suffix: String, perSecond: Double)] = [("_ms", 1e3), ("_us", 1e6), ("_ns", 1e9)]
-
-    /// A sample per numeric entry; charp entries have no number to give.
+    /// A sample per numeric entry, named and typed by MetricNaming; charp entries have no number to give.
     static func sample(instance: String, entry: TreeEntry, value: Value) -> Sample? {
-        if case .charp = value { return nil }
-        var name = String(decoding: entry.name, as: UTF8.self)
-        let original = name
-        var labels = [("instance", instance), ("library", String(decoding: entry.library, as: UTF8.self))]
+        let number: Double
+        let text: String
+        switch value {
+        // uptr renders as hex for people; Prometheus wants the number (a u64 printed exactly).
+        case .unsigned(_, let raw): (number, text) = (Double(raw), String(raw))
+        case .signed(_, let raw): (number, text) = (Double(raw), String(raw))
+        case .charp: return nil
+        }
+        let name = String(decoding: entry.name, as: UTF8.self)
+        let family = MetricNaming.family(ofEntry: name, settable: entry.access.contains(.writable))
+        var labels = [(instanceLabel, instance), ("library", String(decoding: entry.library, as: UTF8.self))]
         if let object = entry.object { labels.append(("object", String(decoding: object, as: UTF8.self))) }
-        // uptr renders as hex for people; Prometheus wants the number.
-        let number: String = switch value {
-        case .unsigned(_, let raw): String(raw)
-        case .signed(_, let raw): String(raw)
-        case .charp: ""
-        }
-        var exported = number
-        if let unit = timeUnits.first(where: { name.hasSuffix($0.suffix) }), let raw = Double(number) {
-            name = String(name.dropLast(unit.suffix.count)) + "_seconds"
-            exported = String(raw / unit.perSecond)
-        }
-        return Sample(name: metricName(ofEntry: name), kind: kind(ofEntry: name),
-                      help: "ukstore entry \(original) (\(entry.type))", labels: labels, value: exported)
+        let exported = family.divisor.map { String(number / $0) } ?? text
+        let unit = family.entryUnit.map { ", \($0) in the guest" } ?? ""
+        return Sample(name: family.name, kind: family.kind, help: "ukstore entry \(name) (\(entry.type)\(unit))",
+                      labels: labels, value: exported)
+    }
+
+    /// `ukfs_build_info`: always 1, its labels say which ukfs and bridge protocol serve the metrics.
+    static func buildInfo(version: String, protocolVersion: UInt8) -> Sample {
+        Sample(name: "ukfs_build_info", kind: .gauge, help: "the ukfs exporter's version and bridge protocol version",
+               labels: [("version", version), ("protocol", String(protocolVersion))], value: "1")
     }
 
     /// Families in order of first appearance, each with one HELP and TYPE line and all its samples
