@@ -75,3 +75,11 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension BridgeError {
+    /// The problem without the advice after " — ": `connection refused`, `no such socket`, for a
+    /// status line that is read again and again (`.ukfs/state`, systemd's STATUS=).
+    public var shortProblem: String {
+        problem.components(separatedBy: " — ").first ?? problem
+    }
+}

@@ -18,6 +18,8 @@ public struct MountOptions: Sendable {
     /// The source /proc/mounts shows: what the user mounted (`vm1`), as fstab and mount(8) name
     /// it, so `mount -a` and findmnt match the fstab line; `ukfs:NAME` when not given.
     public var source: String?
+    /// Told each change of the connection (connected or not, and the `.ukfs/state` text).
+    public var onStateChange: (@Sendable (Bool, String) -> Void)?
     public init() {}
 }
 
@@ -62,7 +64,7 @@ public final class FuseMount: @unchecked Sendable {
                              options: MountOptions, group: EventLoopGroup, logger: Logger) async throws(MountError) -> FuseMount {
         try checkMountpoint(mountpoint)
         guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
-        let status = MountStatus(instanceName: instanceName, address: address)
+        let status = MountStatus(instanceName: instanceName, address: address, onChange: options.onStateChange)
         let tree = NodeTable(metaFiles: MetaFile.allCases)
         let notifier = KernelNotifier()
         let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
@@ -72,7 +74,7 @@ public final class FuseMount: @unchecked Sendable {
         } catch {
             guard options.waitForGuest else { throw .guest(error) }
             logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
-            session.startReconnecting()
+            session.startReconnecting(after: error)
         }
         let filesystem = StoreFilesystem(tree: tree, session: session, status: status,
                                          readOnly: options.readOnly, logger: logger)

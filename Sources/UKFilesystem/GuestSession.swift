@@ -90,9 +90,9 @@ final class GuestSession: Sendable {
         }
     }
 
-    /// For a mount made before the guest answered (-o wait).
-    func startReconnecting() {
-        status.connection = .disconnected(reason: "waiting for the guest")
+    /// For a mount made before the guest answered (-o wait), after `error` on the first try.
+    func startReconnecting(after error: BridgeError) {
+        status.connection = .disconnected(reason: error.shortProblem)
         Task { await self.reconnect() }
     }
 
@@ -117,15 +117,16 @@ final class GuestSession: Sendable {
         var attempt = 0
         while !state.withLock({ $0.stopping }) {
             attempt += 1
-            status.connection = .reconnecting(attempt: attempt)
             do {
                 try await connect()
                 logger.info("reconnected to \(status.address)")
                 return
             } catch {
                 if attempt == 1 { logger.info("reconnect failed: \(error); retrying with backoff") }
+                // The reason stays in .ukfs/state (and systemd's STATUS=) until the next attempt's.
+                status.connection = .reconnecting(attempt: attempt, lastError: error.shortProblem, retryIn: delay)
             }
-            try? await Task.sleep(for: delay)
+            await RetryPause.wait(delay, for: status.address)
             delay = min(delay * 2, .seconds(5))
         }
     }

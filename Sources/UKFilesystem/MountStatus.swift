@@ -12,14 +12,21 @@ final class MountStatus: Sendable {
     enum ConnectionState: Sendable, Equatable {
         case connected
         case disconnected(reason: String)
-        case reconnecting(attempt: Int)
+        /// Attempt `attempt` failed with `lastError`; the next comes after `retryIn`.
+        case reconnecting(attempt: Int, lastError: String, retryIn: Duration)
 
         var text: String {
             switch self {
             case .connected: "connected"
             case .disconnected(let reason): "disconnected: \(reason)"
-            case .reconnecting(let attempt): "disconnected: reconnecting (attempt \(attempt))"
+            case .reconnecting(let attempt, let lastError, let retryIn):
+                "disconnected: \(lastError), retrying in \(Self.seconds(retryIn)) s (attempt \(attempt))"
             }
+        }
+
+        private static func seconds(_ duration: Duration) -> String {
+            let (seconds, attoseconds) = duration.components
+            return String(format: "%.1f", Double(seconds) + Double(attoseconds) / 1e18)
         }
     }
 
@@ -31,19 +38,28 @@ final class MountStatus: Sendable {
 
     let instanceName: String
     let address: BridgeAddress
+    /// Told each new state (connected or not, and the `.ukfs/state` text): sd_notify's STATUS=.
+    private let onChange: (@Sendable (Bool, String) -> Void)?
     private let state = Mutex(State())
     /// Requests that timed out since the guest last answered anything. Atomic, not in `state`:
     /// every answer resets it, and that is the hot path.
     private let unanswered = Atomic<Int>(0)
 
-    init(instanceName: String, address: BridgeAddress) {
+    init(instanceName: String, address: BridgeAddress, onChange: (@Sendable (Bool, String) -> Void)? = nil) {
         self.instanceName = instanceName
         self.address = address
+        self.onChange = onChange
     }
 
     var connection: ConnectionState {
         get { state.withLock { $0.connection } }
-        set { state.withLock { $0.connection = newValue } }
+        set {
+            let changed = state.withLock { state in
+                defer { state.connection = newValue }
+                return state.connection != newValue
+            }
+            if changed { onChange?(newValue == .connected, newValue.text) }
+        }
     }
 
     var hello: HelloInfo? {

@@ -6,7 +6,8 @@ import Foundation
 enum Background {
     static let readyFD: Int32 = 3
 
-    static func spawnServer(arguments: [String], logPath: String?) throws {
+    /// `onWaiting` gets each line the server says it waits on (`waiting for vm1 at …`) before it is ready.
+    static func spawnServer(arguments: [String], logPath: String?, onWaiting: (String) -> Void = { _ in }) throws {
         var pipeFDs: [Int32] = [0, 0]
         // Close-on-exec, so only the dup2'd copy (fd 3) reaches the server: its closing is the EOF
         // this side waits for.
@@ -42,16 +43,23 @@ enum Background {
         close(pipeFDs[1])
         guard status == 0 else { throw CLIError("cannot start the background server: \(String(cString: strerror(status)))") }
 
+        // Lines: any number of "waiting: …", then "ready" or "error: …".
         var answer = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 512)
-        while answer.count < 4096 {
+        var text = ""
+        reading: while answer.count < 16384 {
             let count = read(pipeFDs[0], &chunk, chunk.count)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             answer += chunk[0..<count]
-            if answer.contains(0x0A) { break }
+            while let newline = answer.firstIndex(of: 0x0A) {
+                let line = String(decoding: answer[..<newline], as: UTF8.self)
+                answer.removeSubrange(...newline)
+                if line.hasPrefix("waiting: ") { onWaiting(String(line.dropFirst("waiting: ".count))); continue }
+                text = line
+                break reading
+            }
         }
-        let text = String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text == "ready" { return }
         if text.hasPrefix("error: ") { throw CLIError(String(text.dropFirst("error: ".count))) }
         var exitStatus: Int32 = 0
@@ -60,17 +68,22 @@ enum Background {
     }
 }
 
-/// The child's side of that pipe: one line, "ready" or "error: …", then closed.
+/// The child's side of that pipe: "waiting: …" lines, then one line, "ready" or "error: …", then closed.
 struct ReadyChannel {
     let fd: Int32?
 
+    func waiting(_ message: String) { write("waiting: \(message)\n") }
     func succeed() { send("ready\n") }
     func fail(_ message: String) { send("error: \(message)\n") }
 
     private func send(_ text: String) {
+        write(text)
+        if let fd { close(fd) }
+    }
+
+    private func write(_ text: String) {
         guard let fd else { return }
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 }

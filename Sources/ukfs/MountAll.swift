@@ -11,8 +11,12 @@ extension MountCommand {
         let registry = InstanceRegistry()
         // The folder must exist to be watched; created private as `ukfs sim` creates it.
         do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
-        try await serve(at: Self.absolute(mountpoint), serverArguments: ["--all"], ready: ready,
-                        what: "every instance of \(registry.folder)") { mountpoint, options, group, logger in
+        let absoluteMountpoint = Self.absolute(mountpoint)
+        let progress = MountProgress(what: "every instance of \(registry.folder)", mountpoint: absoluteMountpoint,
+                                     announces: true, afterWaiting: "each instance appears as it registers")
+        try await serve(at: absoluteMountpoint, serverArguments: ["--all"], ready: ready, progress: progress,
+                        waiting: { registry.registeredNames().isEmpty ? "waiting for instances to register in \(registry.folder)" : nil }) {
+            mountpoint, options, group, logger in
             do throws(MountError) {
                 return try await FuseMount.mountAll(registry: registry, at: mountpoint, options: options,
                                                     group: group, logger: logger)

@@ -52,9 +52,22 @@ struct MountCommand: AsyncParsableCommand {
     }
 
     private func mount(ready: ReadyChannel) async throws {
-        let target = try ResolvedInstance(instance, registry: InstanceRegistry())
-        try await serve(at: Self.absolute(mountpoint ?? ""), serverArguments: [instance], ready: ready,
-                        what: target.name) { mountpoint, options, group, logger in
+        let registry = InstanceRegistry()
+        let target: ResolvedInstance
+        do {
+            target = try ResolvedInstance(instance, registry: registry)
+        } catch let error as CLIError {
+            // -o wait by NAME: a VM that has not created its socket yet is waited for at the
+            // registry's NAME.sock, as it would be by address.
+            guard try ParsedMountOptions(options).filesystem.waitForGuest,
+                  let registered = ResolvedInstance.awaitingRegistration(instance, registry: registry) else { throw error }
+            target = registered
+        }
+        let absoluteMountpoint = Self.absolute(mountpoint ?? "")
+        let progress = MountProgress(what: target.name, mountpoint: absoluteMountpoint,
+                                     announces: try ParsedMountOptions(options).filesystem.waitForGuest)
+        try await serve(at: absoluteMountpoint, serverArguments: [instance], ready: ready, progress: progress,
+                        waiting: { progress.waitingLine(address: target.address.description) }) { mountpoint, options, group, logger in
             var options = options
             options.source = instance
             do throws(MountError) {
@@ -70,17 +83,27 @@ struct MountCommand: AsyncParsableCommand {
     /// What every mount shares. In the background: check the mountpoint here (so a recovered stale
     /// mount or a busy mountpoint is told on this terminal, not in the server's log), start the
     /// server and return once it says it is ready. In the foreground: mount with `make`, report
-    /// ready, and serve until unmounted or signalled.
-    func serve(at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, what: String,
+    /// ready (to the waiting parent, or to systemd), and serve until unmounted or signalled.
+    /// `waiting` says, once mounted, what the mount still waits for, if anything.
+    func serve(at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, progress: MountProgress,
+               waiting: @escaping () -> String?,
                make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger) async throws -> FuseMount) async throws {
-        let parsed = try ParsedMountOptions(options)
+        var parsed = try ParsedMountOptions(options)
         if !foreground {
             do { try FuseMount.checkMountpoint(absoluteMountpoint) } catch { throw CLIError(error.description) }
+            var waited = false
             try Background.spawnServer(arguments: ["mount"] + serverArguments + [absoluteMountpoint, "--foreground",
                                                    "--log-level", logLevel.rawValue] + options.flatMap { ["-o", $0] },
-                                       logPath: parsed.logPath)
+                                       logPath: parsed.logPath) { line in
+                waited = true
+                if progress.announces { MountProgress.say(line) }
+            }
+            if progress.announces { MountProgress.say(progress.mountedLine(waited: waited)) }
             return
         }
+        // The process a user or systemd started itself (not the background server its parent waits for).
+        let startedHere = readyFD == nil
+        parsed.filesystem.onStateChange = { connected, text in progress.stateChanged(connected: connected, text: text) }
         let logger = LoggingSetup.logger("ukfs.mount", level: logLevel)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let mount: FuseMount
@@ -90,10 +113,23 @@ struct MountCommand: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             throw error
         }
-        Termination.releasing { mount.unmount() }
+        Termination.releasing {
+            if startedHere { progress.stopping() }
+            mount.unmount()
+        }
+        let waitingFor = waiting()
+        if let waitingFor {
+            ready.waiting(waitingFor)
+            if startedHere && progress.announces { MountProgress.say(waitingFor) }
+        }
         ready.succeed()
-        logger.info("mounted \(what) at \(absoluteMountpoint)")
+        if startedHere {
+            if progress.announces { MountProgress.say(progress.mountedLine(waited: waitingFor != nil)) }
+            progress.ready()
+        }
+        logger.info("mounted \(progress.what) at \(absoluteMountpoint)")
         await FuseServing.run(mount)
+        if startedHere { progress.stopping() }
         try? await group.shutdownGracefully()
     }
 

@@ -42,6 +42,15 @@ struct ResolvedInstance {
         }
     }
 
+    /// For `-o wait` by NAME: a name that is not registered yet is awaited at the registry's
+    /// `NAME.sock`, where the VM (or `ukfs sim NAME`) will create it; nil when that cannot be.
+    /// The folder is made (0700) or checked to be ours first, as `ukfs sim` does: what appears
+    /// in it later can then only be the user's own.
+    static func awaitingRegistration(_ name: String, registry: InstanceRegistry) -> ResolvedInstance? {
+        guard case .unknown(let name, let socket) = registry.resolve(name), (try? registry.prepareFolder()) != nil else { return nil }
+        return ResolvedInstance(name: name, address: .unix(path: socket))
+    }
+
     /// The same, for the commands that run in an async context.
     static func resolving(_ nameOrAddress: String) async throws -> ResolvedInstance {
         try ResolvedInstance(nameOrAddress, registry: InstanceRegistry())

@@ -32,11 +32,11 @@ struct ExamplesTests {
         #expect(result.status == 0, "\(result)")
     }
 
-    @Test("the systemd unit verifies, and its ExecStart mounts and SIGTERM unmounts")
-    func systemdUnit() throws {
+    @Test("the systemd unit verifies, states its security score, and its ExecStart tells systemd READY, STATUS and STOPPING",
+          arguments: [true, false])
+    func systemdUnit(abstractSocket: Bool) throws {
         let guest = try Instance()
         defer { guest.stop() }
-        try guest.startGuest()
         let unit = try String(contentsOfFile: Self.examples + "/ukfs-mount@.service", encoding: .utf8)
         // As installed: ukfs where the unit expects it (here, the one under test), instance vm1.
         let installed = unit.replacingOccurrences(of: "/usr/local/bin/ukfs", with: Paths.ukfs)
@@ -45,17 +45,41 @@ struct ExamplesTests {
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") {
             let verify = Shell.run(["/usr/bin/systemd-analyze", "verify", unitPath])
             #expect(verify.status == 0, "\(verify)")
+            // The score the unit's comment states is the one systemd gives it.
+            let security = Shell.run(["/usr/bin/systemd-analyze", "security", "--offline=true", unitPath])
+            let score = security.stdout.split(separator: "\n").last { $0.contains("Overall exposure level") }?
+                .split(separator: ":").last?.split(separator: " ").first.map(String.init)
+            #expect(score != nil && unit.contains("scores this unit \(score ?? "?") "), "\(security)")
         }
+        #expect(unit.contains("Type=notify") && unit.contains("-o wait"))
         let execStart = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
         let command = execStart.dropFirst("ExecStart=".count)
             .replacingOccurrences(of: "/usr/local/bin/ukfs", with: Paths.ukfs)
             .replacingOccurrences(of: "/mnt/uk/%i", with: guest.mountpoint)
             .replacingOccurrences(of: "%i", with: "vm1")
-        let service = try BackgroundProcess(["/bin/bash", "-c", "exec " + command], environment: guest.environment,
+        // Started before the VM, as at boot: it mounts, says READY=1 and why it waits.
+        let notify = try NotifyListener(abstract: abstractSocket, folder: guest.folder)
+        let service = try BackgroundProcess(["/bin/bash", "-c", "exec " + command],
+                                            environment: guest.environment.merging(["NOTIFY_SOCKET": notify.address]) { $1 },
                                             outputPath: guest.folder + "/unit.out")
-        #expect(Shell.eventually(within: 10) { guest.isMountedInKernel }, "\(service.output)")
+        let ready = notify.message(within: 20) { $0 == "READY=1" }
+        #expect(ready?.contains { $0.hasPrefix("STATUS=vm1 at \(guest.mountpoint): disconnected: no such socket") } == true,
+                "\(notify.received) \(service.output)")
+        #expect(guest.isMountedInKernel)
+        try guest.startGuest()
+        #expect(notify.message(within: 20) { $0 == "STATUS=vm1 at \(guest.mountpoint): connected" } != nil, "\(notify.received)")
         #expect(guest.read("print/console_lvl") == "3\n")
         service.stop()   // what systemctl stop does: SIGTERM
+        #expect(notify.message(within: 10) { $0 == "STOPPING=1" } != nil, "\(notify.received)")
         #expect(!guest.isMountedInKernel)
+    }
+
+    @Test("the fstab route's .mount and .automount units verify")
+    func mountUnits() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }
+        let mount = try String(contentsOfFile: Self.examples + "/mnt-uk.mount", encoding: .utf8)
+        #expect(mount.contains("Type=fuse.ukfs") && mount.contains("What=vm1") && mount.contains("Where=/mnt/uk"))
+        let verify = Shell.run(["/usr/bin/systemd-analyze", "verify", Self.examples + "/mnt-uk.mount", Self.examples + "/mnt-uk.automount"])
+        #expect(verify.status == 0, "\(verify)")
     }
 }
