@@ -10,7 +10,7 @@ struct DumpCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InstanceOptions
 
-    @Argument(help: "Only the subtree at this path (default: the whole tree).")
+    @Argument(help: "Only the subtree at this path (default: the whole tree).", completion: .custom(Completions.entryPaths))
     var path: String = ""
 
     @Flag(help: "One JSON object nested as the tree: library → [object →] entry → value.")

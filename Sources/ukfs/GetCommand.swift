@@ -10,7 +10,7 @@ struct GetCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InstanceOptions
 
-    @Argument(help: "Entry paths, e.g. net/eth0/rx_bytes memory/cur_mem_free.")
+    @Argument(help: "Entry paths, e.g. net/eth0/rx_bytes memory/cur_mem_free.", completion: .custom(Completions.entryPaths))
     var paths: [String]
 
     @Flag(help: "Print one JSON object, path → value (numbers as numbers).")

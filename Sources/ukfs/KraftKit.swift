@@ -30,6 +30,13 @@ enum KraftKit {
         return .found(id: machine.id, socket: socket)
     }
 
+    /// The names of the machines `kraft ps` lists (for completion); none when kraft is not on PATH.
+    static func machineNames(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        guard let kraft = executable("kraft", path: environment["PATH"] ?? ""),
+              case .success(let output) = run(kraft, ["ps", "--long", "-o", "json"]) else { return [] }
+        return parse(output).map(\.name).filter { !$0.isEmpty }
+    }
+
     struct Machine {
         let id: String
         let name: String

@@ -8,7 +8,7 @@ struct LsCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InstanceOptions
 
-    @Argument(help: "A path in the tree, e.g. net/eth0 (default: the root).")
+    @Argument(help: "A path in the tree, e.g. net/eth0 (default: the root).", completion: .custom(Completions.entryPaths))
     var path: String = ""
 
     @Flag(name: .shortAndLong, help: "One line per child: kind, type and access, name.")

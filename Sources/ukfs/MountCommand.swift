@@ -14,10 +14,11 @@ struct MountCommand: AsyncParsableCommand {
             ukfs mount --all MOUNTPOINT follows the registry: instances appear and vanish as they register and go away.
             """)
 
-    @Argument(help: "An instance name from the registry, or an address (unix:PATH, or a socket path); with --all, the mountpoint.")
+    @Argument(help: "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT); with --all, the mountpoint.",
+              completion: .custom(Completions.instances))
     var instance: String
 
-    @Argument(help: "An existing, empty directory.")
+    @Argument(help: "An existing, empty directory.", completion: .directory)
     var mountpoint: String?
 
     @Flag(help: "Mount every instance of the registry, a folder each (MOUNTPOINT/NAME/…), as they come and go.")
@@ -26,7 +27,8 @@ struct MountCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("f"), .customLong("foreground")], help: "Stay in the foreground; Ctrl-C unmounts.")
     var foreground = false
 
-    @Option(name: .customShort("o"), help: "Mount options: allow_other, ro, wait, timeout=SECONDS, max_threads=N, log=PATH.")
+    @Option(name: .customShort("o"), help: "Mount options: allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH; mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …) as FUSE filesystems take them.",
+            completion: .custom(Completions.mountOptions))
     var options: [String] = []
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")

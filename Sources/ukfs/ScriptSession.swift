@@ -7,7 +7,8 @@ import UKBridgeClient
 
 /// The instance argument and time bound every scripting command (ls, get, set, watch, dump) takes.
 struct InstanceOptions: ParsableArguments {
-    @Argument(help: "An instance name (the registry, then KraftKit) or an address (unix:PATH, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).")
+    @Argument(help: "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
+              completion: .custom(Completions.instances))
     var instance: String
 
     @Option(help: "Seconds to wait for each answer of the guest.")

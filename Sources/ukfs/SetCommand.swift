@@ -9,7 +9,7 @@ struct SetCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InstanceOptions
 
-    @Argument(help: "The entry, e.g. print/console_lvl.")
+    @Argument(help: "The entry, e.g. print/console_lvl.", completion: .custom(Completions.entryPaths))
     var path: String
 
     @Argument(help: "Decimal, 0x hex, a sign for signed types; text for charp entries.")

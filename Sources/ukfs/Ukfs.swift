@@ -9,7 +9,8 @@ struct Ukfs: AsyncParsableCommand {
         discussion: """
             Try it without a VM: `ukfs demo /tmp/uk`, then in another shell `cat /tmp/uk/net/eth0/rx_bytes`.
             Instances are found by name in the registry folder ($UKFS_RUNTIME_DIR, else $XDG_RUNTIME_DIR/ukfs,
-            else /run/ukfs for root and /tmp/ukfs-<uid> for others) as NAME.sock, or given as unix:PATH.
+            else /run/ukfs for root and /tmp/ukfs-<uid> for others) as NAME.sock, then among KraftKit's machines; or given as an \
+            address: unix:PATH (or a path with a /), tcp:HOST:PORT, vsock:CID:PORT or fc-vsock:PATH:PORT.
             """,
         version: version,
         subcommands: [MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,

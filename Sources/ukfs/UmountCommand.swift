@@ -6,7 +6,7 @@ struct UmountCommand: AsyncParsableCommand {
         commandName: "umount",
         abstract: "Unmount a ukfs mount; its background server then exits.")
 
-    @Argument(help: "Where the instance is mounted.")
+    @Argument(help: "Where the instance is mounted.", completion: .custom(Completions.mountpoints))
     var mountpoint: String
 
     func run() async throws {

@@ -10,7 +10,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InstanceOptions
 
-    @Argument(help: "Entry paths, e.g. net/eth0/rx_bytes.")
+    @Argument(help: "Entry paths, e.g. net/eth0/rx_bytes.", completion: .custom(Completions.entryPaths))
     var paths: [String]
 
     @Option(help: "Seconds between reads.")

@@ -20,7 +20,8 @@ struct ExportCommand: AsyncParsableCommand {
             ukfs_scrape_* tell how each instance fared, ukfs_build_info which ukfs answers.
             """)
 
-    @Argument(help: "Instance names or addresses to export.")
+    @Argument(help: "Instance names (the registry, then KraftKit) or addresses (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
+              completion: .custom(Completions.instances))
     var instances: [String] = []
 
     @Flag(help: "Export every instance in the registry, as they come and go.")
