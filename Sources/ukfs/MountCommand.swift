@@ -27,7 +27,7 @@ struct MountCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("f"), .customLong("foreground")], help: "Stay in the foreground; Ctrl-C unmounts.")
     var foreground = false
 
-    @Option(name: .customShort("o"), help: "Mount options: allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH; mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …) as FUSE filesystems take them.",
+    @Option(name: .customShort("o"), help: ArgumentHelp("Mount options: allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH; mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …) as FUSE filesystems take them.", valueName: "options"),
             completion: .custom(Completions.mountOptions))
     var options: [String] = []
 

@@ -78,7 +78,7 @@ struct MountHelperTests {
         try guest.startGuest()
         let prefix = try Self.install(guest)
         let fstab = guest.folder + "/fstab"
-        try "# ukfs: the instance vm1, mounted on first access by systemd\nvm1 \(guest.mountpoint) fuse.ukfs noauto,nofail,_netdev,x-systemd.automount,x-systemd.mount-timeout=30,nosuid,nodev,noexec,noatime,comment=ukfs 0 0\n"
+        try "# ukfs: the instance vm1, mounted on first access by systemd\nvm1 \(guest.mountpoint) fuse.ukfs noauto,nofail,_netdev,x-systemd.automount,x-systemd.mount-timeout=30,nosuid,nodev,noexec,noatime,comment=ukfs,log=\(guest.folder)/server.log 0 0\n"
             .write(toFile: fstab, atomically: true, encoding: .utf8)
         let result = Self.inNamespace(guest, prefix: prefix, """
             mount --fstab '\(fstab)' "$M" || exit 10
@@ -90,9 +90,10 @@ struct MountHelperTests {
             umount "$M" || exit 11
             findmnt "$M" >/dev/null || echo unmounted
             """)
+        let log = (try? String(contentsOfFile: guest.folder + "/server.log", encoding: .utf8)) ?? ""
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5, "\(result)")
+        #expect(lines.count == 5, "\(result)\nserver log: \(log)")
         let flags = Set(lines.first?.split(separator: " ").last?.split(separator: ",").map(String.init) ?? [])
         #expect(lines.first?.hasPrefix("vm1 ") == true && flags.isSuperset(of: ["noexec", "noatime", "nosuid", "nodev", "rw"]), "\(result)")
         #expect(lines.count > 2 && lines[1] == "connected" && UInt64(lines[2]) != nil, "\(result)")

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// The documentation says exactly what happens: usage errors and their exit 64, every address
+/// form wherever an address is asked for, and a manual page of ukfs's own, read by the real man.
+@Suite("Help, usage errors and the manual page")
+struct DocumentationTests {
+    static let forms = ["unix:PATH", "tcp:HOST:PORT", "vsock:CID:PORT", "fc-vsock:PATH:PORT"]
+
+    @Test("every help text that takes an instance gives every address form")
+    func addressForms() {
+        for command in [[], ["mount"], ["ls"], ["get"], ["set"], ["watch"], ["dump"], ["export"]] {
+            let help = Shell.run([Paths.ukfs] + command + ["--help"])
+            #expect(help.status == 0)
+            // Help wraps at spaces; the forms have none, so each is whole on some line.
+            for form in Self.forms {
+                #expect(help.stdout.contains(form), "ukfs \(command.joined()) --help lacks \(form)")
+            }
+        }
+    }
+
+    @Test("a usage error is argument-parser's three lines and exit 64; the README says so")
+    func usageErrors() throws {
+        for arguments in [["mount", "vm1"], ["get"], ["mount", "--all", "/a", "/b"], ["export"], ["watch", "vm1", "x", "--count", "many"]] {
+            let result = Shell.run([Paths.ukfs] + arguments)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(result.status == 64 && lines.first?.hasPrefix("Error: ") == true
+                    && lines.contains { $0.hasPrefix("Usage: ukfs ") }, "\(arguments): \(result)")
+        }
+        let readme = try String(contentsOfFile: Paths.packageRoot + "/README.md", encoding: .utf8)
+        #expect(readme.contains("**exit status 64**"))
+        #expect(!readme.contains("generate-manual"), "the README no longer writes ukfs-bench.1 too")
+    }
+
+    @Test("ukfs manual is a page man renders without warnings, with ukfs's EXIT STATUS and every character")
+    func manualPage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ukfs-man-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let page = Shell.run([Paths.ukfs, "manual"])
+        #expect(page.status == 0 && page.stdout.hasPrefix(".TH UKFS 1 "), "\(page.stderr)")
+        try page.stdout.write(toFile: folder + "/ukfs.1", atomically: true, encoding: .utf8)
+        let rendered = Shell.run("MANWIDTH=100 man --warnings -l '\(folder)/ukfs.1' | col -b",
+                                 environment: ["LANG": "C.UTF-8", "MAN_KEEP_FORMATTING": ""])
+        #expect(rendered.status == 0 && rendered.stderr.isEmpty, "\(rendered.stderr)")
+        let text = rendered.stdout
+        for expected in ["EXIT STATUS", "64 (EX_USAGE)", "34 (ERANGE)", "2 (ENOENT)", "130", "MOUNT OPTIONS",
+                         "ADDRESSES", "fc-vsock:PATH:PORT", "x-systemd.automount", "ukfs umount",
+                         // Characters argument-parser's own generator drops.
+                         "ukfs — Mount a running", "(MOUNTPOINT/NAME/…)", "path → value"] {
+            #expect(text.contains(expected), "the rendered page lacks \(expected)")
+        }
+        #expect(!text.contains("ukfs-bench") && !text.contains("ukfs manual"), "a page for ukfs only")
+        // Options on the page are ASCII hyphen-minus, so they can be copied into a shell.
+        #expect(text.contains("mount -t fuse.ukfs vm1 /mnt/uk -o nosuid,nodev,ro"))
+    }
+
+    @Test("scripts/install installs ukfs.1 and no other page")
+    func installsOnePage() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let prefix = try MountHelperTests.install(guest)
+        let pages = try FileManager.default.contentsOfDirectory(atPath: prefix + "/share/man/man1")
+        #expect(pages == ["ukfs.1"])
+    }
+}
