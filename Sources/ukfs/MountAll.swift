@@ -12,10 +12,10 @@ extension MountCommand {
         // The folder must exist to be watched; created private as `ukfs sim` creates it.
         do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
         try await serve(at: Self.absolute(mountpoint), serverArguments: ["--all"], ready: ready,
-                        what: "every instance of \(registry.folder)") { mountpoint, options, group, logger in
+                        what: "every instance of \(registry.folder)") { mountpoint, options, group, logger, prepared in
             do throws(MountError) {
                 return try await FuseMount.mountAll(registry: registry, at: mountpoint, options: options,
-                                                    group: group, logger: logger)
+                                                    group: group, logger: logger, prepared: prepared)
             } catch {
                 throw CLIError(error.description)
             }

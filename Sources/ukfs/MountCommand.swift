@@ -54,10 +54,10 @@ struct MountCommand: AsyncParsableCommand {
     private func mount(ready: ReadyChannel) async throws {
         let target = try ResolvedInstance(instance, registry: InstanceRegistry())
         try await serve(at: Self.absolute(mountpoint ?? ""), serverArguments: [instance], ready: ready,
-                        what: target.name) { mountpoint, options, group, logger in
+                        what: target.name) { mountpoint, options, group, logger, prepared in
             do throws(MountError) {
                 return try await FuseMount.mount(instanceName: target.name, address: target.address, at: mountpoint,
-                                                 options: options, group: group, logger: logger)
+                                                 options: options, group: group, logger: logger, prepared: prepared)
             } catch {
                 if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
                 throw CLIError(error.description)
@@ -70,7 +70,8 @@ struct MountCommand: AsyncParsableCommand {
     /// server and return once it says it is ready. In the foreground: mount with `make`, report
     /// ready, and serve until unmounted or signalled.
     func serve(at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, what: String,
-               make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger) async throws -> FuseMount) async throws {
+               make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger,
+                      @escaping @Sendable (FuseMount) -> Void) async throws -> FuseMount) async throws {
         let parsed = try ParsedMountOptions(options)
         if !foreground {
             do { try FuseMount.checkMountpoint(absoluteMountpoint) } catch { throw CLIError(error.description) }
@@ -83,12 +84,14 @@ struct MountCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let mount: FuseMount
         do {
-            mount = try await make(absoluteMountpoint, parsed.filesystem, group, logger)
+            // A signal from the moment the mount exists unmounts it.
+            mount = try await make(absoluteMountpoint, parsed.filesystem, group, logger) { mount in
+                Termination.releasing { mount.unmount() }
+            }
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
-        Termination.releasing { mount.unmount() }
         ready.succeed()
         logger.info("mounted \(what) at \(absoluteMountpoint)")
         await FuseServing.run(mount)

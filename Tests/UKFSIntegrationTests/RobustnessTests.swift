@@ -142,19 +142,42 @@ struct RobustnessTests {
         #expect(instance.read("libukprint/console_lvl") == "3\n")
     }
 
-    @Test("after a SIGKILL, the next mount detects the stale mountpoint, says so and recovers it")
+    @Test("a server SIGKILLed while read, with readers running: the next mount says so and recovers it")
     func staleMount() throws {
         let instance = try Instance()
         defer { instance.stop() }
         try instance.startGuest()
         let pid = try #require(instance.spawnMounting(["mount", "vm1", instance.mountpoint, "-f"]))
+        // Used: the kernel now holds the root's attributes for 60 s, so stat() of the dead mount
+        // would still succeed — the decision must not rest on it.
+        #expect(instance.read("libukprint/console_lvl") == "3\n")
+        #expect(instance.sh("ls \"$M\" >/dev/null && stat \"$M\" >/dev/null").status == 0)
+        let readers = try #require(Shell.spawn(["/bin/bash", "-c", """
+            for i in 1 2 3 4; do (while :; do cat "$M/net/eth0/rx_bytes" >/dev/null 2>&1; done) & done; wait
+            """], environment: ["M": instance.mountpoint]))
+        defer { kill(-readers, SIGKILL); Shell.terminate(readers, signal: SIGKILL) }
+        usleep(300_000)
         #expect(Shell.terminate(pid, signal: SIGKILL, grace: 10) != 0)
-        #expect(instance.sh("ls \"$M\"").stderr.contains("Transport endpoint is not connected"))
+        #expect(instance.isMountedInKernel)
         let again = instance.ukfs(["mount", "vm1", instance.mountpoint])
         instance.mounted = again.status == 0
         #expect(again.status == 0, "\(again)")
         #expect(again.stderr.contains("left mounted by a ukfs that died; recovering it"), "\(again)")
         #expect(instance.read("libukprint/console_lvl") == "3\n")
+        let busy = instance.ukfs(["mount", "vm1", instance.mountpoint])
+        #expect(busy.status == 1 && busy.stderr.contains("already mounted"), "a live mount is not stale: \(busy)")
+    }
+
+    @Test("a mountpoint inside a ukfs mount is refused with one line")
+    func mountInsideMount() throws {
+        let instance = try Instance()
+        defer { instance.stop() }
+        try instance.mount()
+        let inside = instance.ukfs(["mount", "vm1", instance.mountpoint + "/libuknetdev"])
+        #expect(inside.status == 1 && inside.stderr.split(separator: "\n").count == 1, "\(inside)")
+        #expect(inside.stderr.contains("is inside the ukfs mount at \(instance.mountpoint)"), "\(inside)")
+        let insideAll = instance.ukfs(["mount", "--all", instance.mountpoint + "/libukalloc"])
+        #expect(insideAll.status == 1 && insideAll.stderr.contains("is inside the ukfs mount"), "\(insideAll)")
     }
 
     @Test("a registry socket owned by another user is refused")
