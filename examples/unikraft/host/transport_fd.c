@@ -1,26 +1,12 @@
-/* SPDX-License-Identifier: BSD-3-Clause */
-/* The POSIX file-descriptor transport: sockets and virtio-console ports. */
-#include "transport.h"
+/* The host build's transport (transport_fd.h): a stream socket's fd. */
+#include "transport_fd.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <netinet/in.h>
-
-#include "config.h"
-
-#if defined(__linux__) && !defined(__Unikraft__)
-#include <linux/vm_sockets.h>
-#define UA_HAVE_VSOCK 1
-#elif defined(CONFIG_LIBUKSTOREAGENT_TRANSPORT_VSOCK) && \
-	CONFIG_LIBUKSTOREAGENT_TRANSPORT_VSOCK
-#include <linux/vm_sockets.h> /* the image's vsock headers */
-#define UA_HAVE_VSOCK 1
-#endif
 
 static long fd_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 {
@@ -103,39 +89,6 @@ int ua_fd_listen_unix(const char *path)
 	return listen_on(fd, (struct sockaddr *)&sa, sizeof(sa));
 }
 
-int ua_fd_listen_tcp(unsigned port)
-{
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_ANY);
-	return listen_on(fd, (struct sockaddr *)&sa, sizeof(sa));
-}
-
-int ua_fd_listen_vsock(unsigned port)
-{
-#ifdef UA_HAVE_VSOCK
-	struct sockaddr_vm sa;
-	int fd = socket(AF_VSOCK, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.svm_family = AF_VSOCK;
-	sa.svm_port = port;
-	sa.svm_cid = VMADDR_CID_ANY;
-	return listen_on(fd, (struct sockaddr *)&sa, sizeof(sa));
-#else
-	(void)port;
-	return -EAFNOSUPPORT;
-#endif
-}
-
 int ua_fd_accept(int lfd, volatile const int *stop)
 {
 	while (!(stop && *stop)) {
@@ -153,11 +106,4 @@ int ua_fd_accept(int lfd, volatile const int *stop)
 			return -errno;
 	}
 	return -EINTR;
-}
-
-int ua_fd_open(const char *path)
-{
-	int fd = open(path, O_RDWR);
-
-	return fd < 0 ? -errno : fd;
 }
