@@ -17,6 +17,10 @@ public final class BridgeConnection: Sendable {
     public var maxBatch: Int { hello.maxBatch }
     public static let maxOutstanding = 256
     public static let hostMaxPayload = ProtocolLimits.maxPayload
+    /// Log throttles shared by every connection of the process: a guest that is dropped and
+    /// retried again and again must not log once per connection.
+    private static let damagedFrames = LogThrottle()
+    private static let damagedConnections = LogThrottle()
 
     private let line: Line
     private var channel: Channel { line.channel }
@@ -55,14 +59,20 @@ public final class BridgeConnection: Sendable {
                 .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let damaged = LogThrottle()
                         try channel.pipeline.syncOperations.addHandler(traffic)
                         try channel.pipeline.syncOperations.addHandler(
-                            FrameChannelHandler(maxPayload: hostMaxPayload) { count in
-                                if let total = damaged.note(count) {
-                                    logger.warning("dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
-                                }
-                            })
+                            FrameChannelHandler(maxPayload: hostMaxPayload, damage: DamageMeter(),
+                                                onRejected: { count in
+                                                    if let total = damagedFrames.note(count) {
+                                                        logger.warning("dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
+                                                    }
+                                                },
+                                                onDamaged: {
+                                                    if let total = damagedConnections.note() {
+                                                        logger.warning("the guest keeps sending damaged frames: dropping the connection (it is retried with backoff)",
+                                                                       metadata: ["times": "\(total)"])
+                                                    }
+                                                }))
                         try channel.pipeline.syncOperations.addHandler(
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
                     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import UKBridgeClient
 import UKFilesystem
@@ -81,7 +82,7 @@ struct MountCommand: AsyncParsableCommand {
             return
         }
         let logger = LoggingSetup.logger("ukfs.mount", level: logLevel)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: Self.eventLoopThreads)
         let mount: FuseMount
         do {
             // A signal from the moment the mount exists unmounts it.
@@ -97,6 +98,10 @@ struct MountCommand: AsyncParsableCommand {
         await FuseServing.run(mount)
         try? await group.shutdownGracefully()
     }
+
+    /// Guest connections are spread over several event loops (NIO assigns them in turn), so in a
+    /// `--all` mount one busy or hostile connection cannot hold up every other instance's answers.
+    static let eventLoopThreads = min(max(System.coreCount, 2), 4)
 
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }

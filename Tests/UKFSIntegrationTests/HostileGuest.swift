@@ -23,7 +23,15 @@ final class HostileGuest: @unchecked Sendable {
         case evilNames
         /// After WATCH, floods events and answers to requests never made, then behaves.
         case flood
+        /// While `attacking`, streams fake frame headers (`U K ff ff <valid header CRC>`: each claims
+        /// a 64 KiB frame) at full speed on every connection and answers nothing; else behaves.
+        case fakeHeaders
+        /// Completes the handshake, then hangs up at once: a guest that flaps.
+        case flapping
     }
+
+    /// For `.fakeHeaders`: whether the attack is on.
+    let attacking = Atomic<Bool>(false)
 
     let path: String
     let behaviour: Behaviour
@@ -85,7 +93,15 @@ final class HostileGuest: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        defer { close(fd) }
+        let ended = EndFlag(withStreamer: behaviour == .fakeHeaders)
+        if behaviour == .fakeHeaders {
+            Thread { [self] in stream(fd, until: ended) }.start()
+        }
+        defer {
+            // The streamer writes to this descriptor: close it only once the streamer is done.
+            ended.end()
+            close(fd)
+        }
         var receiver = FrameReceiver()
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !stopped.load(ordering: .acquiring) {
@@ -99,7 +115,9 @@ final class HostileGuest: @unchecked Sendable {
                     transmit(fd, (0..<200).map { _ in UInt8.random(in: 0...255) })
                     continue
                 }
+                if behaviour == .fakeHeaders && attacking.load(ordering: .relaxed) { continue }
                 respond(fd, rid: rid, request: request)
+                if behaviour == .flapping, case .hello = request { return }
             }
         }
     }
@@ -164,6 +182,21 @@ final class HostileGuest: @unchecked Sendable {
         }
     }
 
+    /// The fake-header stream, 64 KiB at a time, for as long as the attack is on and the host reads.
+    private func stream(_ fd: Int32, until ended: EndFlag) {
+        let length: UInt16 = 0xFFFF
+        let header: [UInt8] = [FrameEncoder.magic0, FrameEncoder.magic1, 0xFF, 0xFF, Checksum.crc8(length: length)]
+        let chunk = Array([[UInt8]](repeating: header, count: 65536 / header.count).joined())
+        while !ended.isEnded && !stopped.load(ordering: .acquiring) {
+            if attacking.load(ordering: .relaxed) {
+                if !transmit(fd, chunk) { usleep(10_000) }
+            } else {
+                usleep(5_000)
+            }
+        }
+        ended.streamerDone()
+    }
+
     /// Events for objects that do not exist, and answers nobody asked for.
     private func flood(_ fd: Int32) {
         var bytes: [UInt8] = []
@@ -183,14 +216,48 @@ final class HostileGuest: @unchecked Sendable {
     private let writeLock = NSLock()
 
     /// Writes all of `bytes`; MSG_NOSIGNAL so a host that hung up cannot SIGPIPE the test runner.
-    private func transmit(_ fd: Int32, _ bytes: [UInt8]) {
+    @discardableResult
+    private func transmit(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         writeLock.lock()
         defer { writeLock.unlock() }
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written <= 0 { return }
+            if written <= 0 { return false }
             offset += written
         }
+        return true
+    }
+}
+
+/// One connection's end, shared by its reader and its streamer thread: the reader waits for the
+/// streamer to stop before closing the descriptor, which could otherwise be reused meanwhile.
+private final class EndFlag: @unchecked Sendable {
+    // @unchecked: state behind the condition's lock.
+    private let condition = NSCondition()
+    private var ended = false
+    private var streamerRunning: Bool
+
+    init(withStreamer: Bool) { streamerRunning = withStreamer }
+
+    var isEnded: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return ended
+    }
+
+    /// Marks the end; waits for the streamer, if one runs, to finish.
+    func end() {
+        condition.lock()
+        ended = true
+        while streamerRunning { condition.wait() }
+        condition.unlock()
+    }
+
+    func streamerDone() {
+        condition.lock()
+        streamerRunning = false
+        condition.broadcast()
+        condition.unlock()
     }
 }
