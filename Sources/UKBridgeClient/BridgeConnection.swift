@@ -157,13 +157,32 @@ public final class BridgeConnection: Sendable {
     }
 
     /// Sends a request; `completion` runs once, on the event loop, with the answer or the reason
-    /// there is none (after at most `timeout`).
+    /// there is none (after at most `timeout`). Values that break what the guest announced are
+    /// refused on the way (AnswerRules).
     public func send(_ request: Request, timeout: Duration, completion: @escaping Completion) {
-        Self.submit(request, on: line, pending: pending, timeout: timeout, completion: completion)
+        guard case .get = request else {
+            return Self.submit(request, on: line, pending: pending, timeout: timeout, completion: completion)
+        }
+        Self.submit(request, on: line, pending: pending, timeout: timeout) { [self] result in
+            completion(result.map(checked))
+        }
     }
 
     public func send(_ request: Request, timeout: Duration) async -> Result<Answer, BridgeError> {
-        await Self.send(request, on: line, pending: pending, timeout: timeout)
+        await withCheckedContinuation { continuation in
+            send(request, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+    }
+
+    private static let refusedValues = LogThrottle()
+
+    private func checked(_ answer: Answer) -> Answer {
+        let (answer, refused) = AnswerRules.check(answer, maxString: hello.maxString)
+        if refused > 0, let total = Self.refusedValues.note(refused) {
+            logger.warning("refused string values from the guest: longer than its max_string (\(hello.maxString)) or containing NUL",
+                           metadata: ["total": "\(total)"])
+        }
+        return answer
     }
 
     public var isActive: Bool { channel.isActive }

@@ -28,6 +28,8 @@ final class HostileGuest: @unchecked Sendable {
         case fakeHeaders
         /// Completes the handshake, then hangs up at once: a guest that flaps.
         case flapping
+        /// `label` reads as a string over the announced max_string, then one with a NUL, in turn.
+        case badStrings
     }
 
     /// For `.fakeHeaders`: whether the attack is on.
@@ -130,8 +132,10 @@ final class HostileGuest: @unchecked Sendable {
         case .list(.root, _):
             var children = [ListedChild(kind: .library, id: 0, name: Array("libtest".utf8))]
             if behaviour == .evilNames {
-                for (index, name) in ["a/b", "..", ".", "x\0y", "libtest", "good"].enumerated() {
-                    children.append(ListedChild(kind: .library, id: UInt64(10 + index), name: Array(name.utf8)))
+                let names: [[UInt8]] = ["a/b", "..", ".", "x\0y", "libtest", "good", "esc\u{1b}[31mred", "c1\u{9b}2J"].map { Array($0.utf8) }
+                    + [[0x62, 0x61, 0x64, 0xFF, 0xFE]]   // not UTF-8
+                for (index, name) in names.enumerated() {
+                    children.append(ListedChild(kind: .library, id: UInt64(10 + index), name: name))
                 }
             }
             answer(fd, rid, .list(ListPage(generation: 1, total: children.count, children: children)))
@@ -150,6 +154,9 @@ final class HostileGuest: @unchecked Sendable {
                 switch ref.entry {
                 case 1: .value(.unsigned(.u64, reads.add(1, ordering: .relaxed).newValue))
                 case 2: .value(.unsigned(.u8, UInt64(knob.load(ordering: .relaxed))))
+                case 3 where behaviour == .badStrings:
+                    .value(.charp(reads.add(1, ordering: .relaxed).newValue % 2 == 1
+                        ? [UInt8](repeating: 0x78, count: 2000) : Array("a\0b".utf8)))
                 case 3: .value(.charp(label.withLock { $0 }))
                 default: .error(WireErrno.ENOENT)
                 }

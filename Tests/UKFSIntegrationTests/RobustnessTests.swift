@@ -71,7 +71,7 @@ struct RobustnessTests {
         #expect(instance.sh("ls \"$M/libtest\"").stdout == "knob\nlabel\nvalue\n")
     }
 
-    @Test("names with /, NUL, . or .., and duplicates never reach the kernel")
+    @Test("names with /, NUL, . or .., control characters, invalid UTF-8, and duplicates never reach the kernel")
     func evilNames() throws {
         let (instance, guest) = try hostile(.evilNames)
         defer { guest.stop(); instance.stop() }
@@ -80,6 +80,25 @@ struct RobustnessTests {
         #expect(listed == ".ukfs\ngood\nlibtest\n", "\(listed.debugDescription)")
         let find = instance.sh("find \"$M\" -type f -exec cat {} + >/dev/null")
         #expect(find.status == 0, "\(find)")
+        let printed = instance.sh("find \"$M\"").stdout
+        #expect(!printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
+                "no control character reaches a terminal: \(printed.debugDescription)")
+        let scripted = instance.ukfs(["ls", "unix:" + instance.socket])
+        #expect(scripted.stdout == "good\nlibtest\n", "ukfs ls applies the same rules: \(scripted)")
+    }
+
+    @Test("a string over the guest's max_string, or with a NUL, is refused and reads as EIO")
+    func badStrings() throws {
+        let (instance, guest) = try hostile(.badStrings)
+        defer { guest.stop(); instance.stop() }
+        try instance.mountOnly()
+        for _ in 0..<2 {
+            let read = instance.sh("cat \"$M/libtest/label\"")
+            #expect(read.status != 0 && read.stderr.contains("Input/output error") && read.stdout.isEmpty, "\(read)")
+        }
+        #expect(instance.read("libtest/knob") == "1\n", "the other entries still read")
+        let scripted = instance.ukfs(["get", "unix:" + instance.socket, "libtest/label"])
+        #expect(scripted.status == 5 && scripted.stdout.isEmpty, "\(scripted)")
     }
 
     @Test("an event flood and answers never asked for change nothing a reader sees")
@@ -188,5 +207,12 @@ struct RobustnessTests {
         #expect(chown(instance.socket, 65534, 65534) == 0)
         let result = instance.ukfs(["mount", "vm1", instance.mountpoint])
         #expect(result.status == 1 && result.stderr.contains("belongs to uid 65534"), "\(result)")
+        // list applies the same rule, also through a symlink in the registry.
+        #expect(symlink(instance.socket, instance.registry + "/vm2.sock") == 0)
+        let list = instance.ukfs(["list"])
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("vm1 ") && $0.contains("refused: owned by uid 65534") }, "\(list)")
+        #expect(lines.contains { $0.hasPrefix("vm2 ") && $0.contains("refused") }, "\(list)")
+        #expect(!list.stdout.contains(" answering"), "\(list)")
     }
 }
