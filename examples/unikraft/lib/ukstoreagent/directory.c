@@ -5,6 +5,7 @@
 #include <uk/store.h>
 
 #include "catalog.h"
+#include "names.h"
 #include "objects.h"
 #include "port.h"
 #include "store_view.h"
@@ -18,15 +19,67 @@ static const struct uk_store_entry *obj_ents[UA_MAX_OBJ_ENTRIES];
  * Children are listed in id order (§3.2, docs/simulated-store.md), but the
  * sources are unordered: a section (upstream emits it in reverse), a list, a
  * table. Rather than sort into scratch, each step picks the smallest
- * (key, index) above the previous one: O(n) a child, no memory. */
+ * (key, index) above the previous one: O(n) a child, no memory.
+ *
+ * A directory is one or two sequences (a library: its static entries, then
+ * its objects). A candidate is a child with a type and a name the host can
+ * show; it is shown unless an earlier candidate of the same directory has
+ * the same name (the first in listing order wins, §4.3 forbids repeats). */
 struct ua_seq {
 	size_t n;
-	uint64_t (*key)(const void *base, size_t i);
-	int (*ok)(const void *base, size_t i);
-	void (*child)(const void *base, size_t i, struct ua_child *c);
 	const void *base;
+	uint64_t (*key)(const void *base, size_t i);
+	/* 1 and the name the host would see for a candidate, else 0 */
+	int (*name)(const void *base, size_t i, const char **s, size_t *len);
+	void (*child)(const void *base, size_t i, struct ua_child *c);
 };
 
+struct ua_dir {
+	unsigned nseq;
+	struct ua_seq seq[2];
+};
+
+/* (key, index) of j comes before that of i */
+static int before(const struct ua_seq *s, size_t j, size_t i)
+{
+	uint64_t kj = s->key(s->base, j), ki = s->key(s->base, i);
+
+	return kj < ki || (kj == ki && j < i);
+}
+
+/* Candidate i of sequence k, named s[0 … len-1], repeats the name of an
+ * earlier candidate of the directory. */
+static int repeats(const struct ua_dir *d, unsigned k, size_t i,
+		   const char *s, size_t len)
+{
+	for (unsigned q = 0; q <= k; q++) {
+		const struct ua_seq *sq = &d->seq[q];
+
+		for (size_t j = 0; j < sq->n; j++) {
+			const char *t;
+			size_t tl;
+
+			if (q == k && (j == i || !before(sq, j, i)))
+				continue;
+			if (sq->name(sq->base, j, &t, &tl) &&
+			    ua_name_eq(s, len, t, tl))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int shown(const struct ua_dir *d, unsigned k, size_t i)
+{
+	const struct ua_seq *s = &d->seq[k];
+	const char *name;
+	size_t len;
+
+	return s->name(s->base, i, &name, &len) &&
+	       !repeats(d, k, i, name, len);
+}
+
+/* The candidate after (pk, pi) in listing order, or the first. */
 static int seq_next(const struct ua_seq *s, int first, uint64_t pk, size_t pi,
 		    size_t *out)
 {
@@ -35,9 +88,11 @@ static int seq_next(const struct ua_seq *s, int first, uint64_t pk, size_t pi,
 	size_t bi = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
+		const char *name;
+		size_t len;
 		uint64_t k;
 
-		if (!s->ok(s->base, i))
+		if (!s->name(s->base, i, &name, &len))
 			continue;
 		k = s->key(s->base, i);
 		if (!first && (k < pk || (k == pk && i <= pi)))
@@ -52,38 +107,51 @@ static int seq_next(const struct ua_seq *s, int first, uint64_t pk, size_t pi,
 	return found;
 }
 
-static uint32_t seq_count(const struct ua_seq *s)
+static uint32_t dir_count(const struct ua_dir *d)
 {
 	uint32_t c = 0;
 
-	for (size_t i = 0; i < s->n && c < 65535; i++)
-		c += s->ok(s->base, i) ? 1 : 0;
+	for (unsigned k = 0; k < d->nseq; k++)
+		for (size_t i = 0; i < d->seq[k].n && c < 65535; i++)
+			c += shown(d, k, i) ? 1 : 0;
 	return c;
 }
 
-/* Emits the children of `s` whose rank r (counted across sequences through
- * *rank) is ≥ start. Returns 0 once emit said the page is full. */
-static int seq_emit(const struct ua_seq *s, uint64_t start, uint64_t *rank,
-		    ua_emit_fn emit, void *ctx)
+/* Emits the shown children from rank `start` on, until emit says the page
+ * is full. */
+static void dir_emit(const struct ua_dir *d, uint64_t start, ua_emit_fn emit,
+		     void *ctx)
 {
-	int first = 1;
-	uint64_t pk = 0;
-	size_t pi = 0, i;
+	uint64_t rank = 0;
 
-	while (seq_next(s, first, pk, pi, &i)) {
-		if (*rank >= start) {
-			struct ua_child c;
+	for (unsigned k = 0; k < d->nseq; k++) {
+		const struct ua_seq *s = &d->seq[k];
+		int first = 1;
+		uint64_t pk = 0;
+		size_t pi = 0, i;
 
-			s->child(s->base, i, &c);
-			if (!emit(ctx, &c))
-				return 0;
+		while (seq_next(s, first, pk, pi, &i)) {
+			first = 0;
+			pk = s->key(s->base, i);
+			pi = i;
+			if (!shown(d, k, i))
+				continue;
+			if (rank++ >= start) {
+				struct ua_child c;
+
+				s->child(s->base, i, &c);
+				if (!emit(ctx, &c))
+					return;
+			}
 		}
-		(*rank)++;
-		first = 0;
-		pk = s->key(s->base, i);
-		pi = i;
 	}
-	return 1;
+}
+
+/* --- the children ------------------------------------------------------- */
+static int entry_name(const struct uk_store_entry *e, const char **s,
+		      size_t *len)
+{
+	return ua_entry_typed(e) && ua_entry_name(e, s, len);
 }
 
 static void entry_child(const struct uk_store_entry *e, struct ua_child *c)
@@ -91,47 +159,50 @@ static void entry_child(const struct uk_store_entry *e, struct ua_child *c)
 	c->kind = UA_KIND_ENTRY;
 	c->id = e->id;
 	c->tinfo = ua_entry_tinfo(e);
-	c->name = e->name;
-	c->name_len = ua_bounded_strlen(e->name, 255);
+	ua_entry_name(e, &c->name, &c->name_len);
 }
 
-/* Sequence of static entries (base: first entry of a section) */
+/* Static entries (base: first entry of a section) */
 static uint64_t sent_key(const void *b, size_t i)
 {
 	return ((const struct uk_store_entry *)b)[i].id;
 }
-static int sent_ok(const void *b, size_t i)
+static int sent_name(const void *b, size_t i, const char **s, size_t *len)
 {
-	return ua_entry_ok(&((const struct uk_store_entry *)b)[i]);
+	return entry_name(&((const struct uk_store_entry *)b)[i], s, len);
 }
 static void sent_child(const void *b, size_t i, struct ua_child *c)
 {
 	entry_child(&((const struct uk_store_entry *)b)[i], c);
 }
 
-/* Sequence of an object's entries (base: obj_ents) */
+/* An object's entries (base: obj_ents) */
 static uint64_t oent_key(const void *b, size_t i)
 {
 	return ((const struct uk_store_entry *const *)b)[i]->id;
 }
-static int oent_ok(const void *b, size_t i)
+static int oent_name(const void *b, size_t i, const char **s, size_t *len)
 {
-	return ua_entry_ok(((const struct uk_store_entry *const *)b)[i]);
+	return entry_name(((const struct uk_store_entry *const *)b)[i], s, len);
 }
 static void oent_child(const void *b, size_t i, struct ua_child *c)
 {
 	entry_child(((const struct uk_store_entry *const *)b)[i], c);
 }
 
-/* Sequence of one library's objects in the table (base: &lib) */
+/* One library's objects in the table (base: the library id) */
 static uint64_t obj_key(const void *b, size_t i)
 {
 	(void)b;
 	return ua_objs[i].id;
 }
-static int obj_ok(const void *b, size_t i)
+static int obj_name(const void *b, size_t i, const char **s, size_t *len)
 {
-	return ua_obj_listed(i, *(const uint16_t *)b);
+	if (!ua_obj_listed(i, *(const uint16_t *)b))
+		return 0;
+	*s = ua_objs[i].name;
+	*len = ua_objs[i].name_len;
+	return 1;
 }
 static void obj_child(const void *b, size_t i, struct ua_child *c)
 {
@@ -143,38 +214,33 @@ static void obj_child(const void *b, size_t i, struct ua_child *c)
 	c->name_len = ua_objs[i].name_len;
 }
 
-/* Sequence of libraries (base unused) */
-static int lib_has_objects(uint16_t lib)
-{
-	for (size_t i = 0; i < UA_MAX_OBJECTS; i++)
-		if (ua_obj_listed(i, lib))
-			return 1;
-	return 0;
-}
-static int lib_has_statics(uint16_t lib)
-{
-	const struct uk_store_entry *b;
-	size_t n;
-
-	ua_lib_statics(lib, &b, &n);
-	for (size_t i = 0; i < n; i++)
-		if (ua_entry_ok(&b[i]))
-			return 1;
-	return 0;
-}
+/* Libraries (base unused): those with a child to list. */
 static uint64_t lib_key(const void *b, size_t i)
 {
 	(void)b;
 	return i;
 }
-static int lib_ok(const void *b, size_t i)
+static int lib_has_children(uint16_t lib)
 {
-	const char *name;
-	size_t len;
+	const struct uk_store_entry *b;
+	const char *s;
+	size_t n, len;
 
+	/* a library's first candidate in listing order is always shown */
+	ua_lib_statics(lib, &b, &n);
+	for (size_t i = 0; i < n; i++)
+		if (entry_name(&b[i], &s, &len))
+			return 1;
+	for (size_t i = 0; i < UA_MAX_OBJECTS; i++)
+		if (ua_obj_listed(i, lib))
+			return 1;
+	return 0;
+}
+static int lib_name(const void *b, size_t i, const char **s, size_t *len)
+{
 	(void)b;
-	return ua_lib_name((uint16_t)i, &name, &len) &&
-	       (lib_has_statics((uint16_t)i) || lib_has_objects((uint16_t)i));
+	return ua_lib_name((uint16_t)i, s, len) &&
+	       lib_has_children((uint16_t)i);
 }
 static void lib_child(const void *b, size_t i, struct ua_child *c)
 {
@@ -185,15 +251,50 @@ static void lib_child(const void *b, size_t i, struct ua_child *c)
 	ua_lib_name((uint16_t)i, &c->name, &c->name_len);
 }
 
+/* The directory of library *lib (which must outlive it). */
+static void library_dir(const uint16_t *lib, struct ua_dir *d)
+{
+	const struct uk_store_entry *b;
+	size_t n;
+
+	ua_lib_statics(*lib, &b, &n);
+	d->nseq = 2;
+	d->seq[0] = (struct ua_seq){ n, b, sent_key, sent_name, sent_child };
+	d->seq[1] = (struct ua_seq){ UA_MAX_OBJECTS, lib, obj_key, obj_name,
+				     obj_child };
+}
+
+/* Agent thread: pins object `obj` of `lib` if it is listed and shown. */
+static struct uk_store_object *pin_shown(uint16_t lib, uint64_t obj,
+					 struct ua_obj **slot)
+{
+	struct uk_store_object *o = ua_obj_pin(lib, obj, slot);
+	struct ua_dir d;
+	int hidden;
+
+	if (!o)
+		return NULL;
+	library_dir(&lib, &d);
+	ua_port_lock();
+	hidden = !shown(&d, 1, (size_t)(*slot - ua_objs));
+	ua_port_unlock();
+	if (!hidden)
+		return o;
+	ua_obj_unpin(*slot);
+	*slot = NULL;
+	return NULL;
+}
+
+/* --- listing ------------------------------------------------------------ */
 static int list_root(uint64_t start, uint32_t *total, ua_emit_fn emit,
 		     void *ctx)
 {
-	struct ua_seq s = { ua_nlibs(), lib_key, lib_ok, lib_child, NULL };
-	uint64_t rank = 0;
+	struct ua_dir d = { 1, { { ua_nlibs(), NULL, lib_key, lib_name,
+				   lib_child } } };
 
 	ua_port_lock();
-	*total = seq_count(&s);
-	seq_emit(&s, start, &rank, emit, ctx);
+	*total = dir_count(&d);
+	dir_emit(&d, start, emit, ctx);
 	ua_port_unlock();
 	return 0;
 }
@@ -201,41 +302,36 @@ static int list_root(uint64_t start, uint32_t *total, ua_emit_fn emit,
 static int list_library(uint16_t lib, uint64_t start, uint32_t *total,
 			ua_emit_fn emit, void *ctx)
 {
-	const struct uk_store_entry *b;
-	size_t n;
-	struct ua_seq st, ob = { UA_MAX_OBJECTS, obj_key, obj_ok, obj_child,
-				 &lib };
-	uint64_t rank = 0;
-	uint32_t tot;
+	struct ua_dir d;
+	const char *name;
+	size_t len;
+	int listed;
 
-	ua_lib_statics(lib, &b, &n);
-	st = (struct ua_seq){ n, sent_key, sent_ok, sent_child, b };
+	library_dir(&lib, &d);
 	ua_port_lock();
-	tot = seq_count(&st) + seq_count(&ob);
-	if (tot == 0 || !lib_ok(NULL, lib)) {
-		ua_port_unlock();
-		return UA_ENOENT;
+	/* a library the root does not list has no directory (§3.2) */
+	listed = lib_name(NULL, lib, &name, &len);
+	if (listed) {
+		*total = dir_count(&d);
+		dir_emit(&d, start, emit, ctx);
 	}
-	*total = tot > 65535 ? 65535 : tot;
-	if (seq_emit(&st, start, &rank, emit, ctx))
-		seq_emit(&ob, start, &rank, emit, ctx);
 	ua_port_unlock();
-	return 0;
+	return listed ? 0 : UA_ENOENT;
 }
 
 static int list_object(uint16_t lib, uint64_t obj, uint64_t start,
 		       uint32_t *total, ua_emit_fn emit, void *ctx)
 {
 	struct ua_obj *slot;
-	struct uk_store_object *o = ua_obj_pin(lib, obj, &slot);
-	struct ua_seq s = { 0, oent_key, oent_ok, oent_child, obj_ents };
-	uint64_t rank = 0;
+	struct uk_store_object *o = pin_shown(lib, obj, &slot);
+	struct ua_dir d = { 1, { { 0, obj_ents, oent_key, oent_name,
+				   oent_child } } };
 
 	if (!o)
 		return UA_ENOENT;
-	s.n = ua_obj_entries(o, obj_ents, UA_MAX_OBJ_ENTRIES);
-	*total = seq_count(&s);
-	seq_emit(&s, start, &rank, emit, ctx);
+	d.seq[0].n = ua_obj_entries(o, obj_ents, UA_MAX_OBJ_ENTRIES);
+	*total = dir_count(&d);
+	dir_emit(&d, start, emit, ctx);
 	ua_obj_unpin(slot);
 	return 0;
 }
@@ -253,36 +349,107 @@ int ua_catalog_list(uint8_t scope, uint64_t lib, uint64_t obj, uint64_t start,
 	return list_object((uint16_t)lib, obj, start, total, emit, ctx);
 }
 
+/* --- lookup ------------------------------------------------------------- */
+/* The first shown entry of directory d (one sequence) with that id. */
+static int find_id(const struct ua_dir *d, uint64_t id, size_t *out)
+{
+	const struct ua_seq *s = &d->seq[0];
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->key(s->base, i) == id && shown(d, 0, i)) {
+			*out = i;
+			return 1;
+		}
+	return 0;
+}
+
 int ua_dir_find_entry(uint64_t lib, uint64_t slot, uint64_t id,
 		      const struct uk_store_entry **out, struct ua_obj **pinned)
 {
 	struct uk_store_object *o;
-	size_t n;
+	struct ua_dir d;
+	size_t i;
 
 	*pinned = NULL;
 	if (lib >= ua_nlibs())
 		return UA_ENOENT;
 	if (slot == 0) {
-		const struct uk_store_entry *b;
+		uint16_t l = (uint16_t)lib;
 
-		ua_lib_statics((uint16_t)lib, &b, &n);
-		for (size_t i = 0; i < n; i++)
-			if (b[i].id == id && ua_entry_ok(&b[i])) {
-				*out = &b[i];
-				return 0;
-			}
-		return UA_ENOENT;
+		library_dir(&l, &d);
+		if (!find_id(&d, id, &i))
+			return UA_ENOENT;
+		*out = &((const struct uk_store_entry *)d.seq[0].base)[i];
+		return 0;
 	}
-	o = ua_obj_pin(lib, slot - 1, pinned);
+	o = pin_shown((uint16_t)lib, slot - 1, pinned);
 	if (!o)
 		return UA_ENOENT;
-	n = ua_obj_entries(o, obj_ents, UA_MAX_OBJ_ENTRIES);
-	for (size_t i = 0; i < n; i++)
-		if (obj_ents[i]->id == id && ua_entry_ok(obj_ents[i])) {
-			*out = obj_ents[i];
-			return 0;
-		}
+	d = (struct ua_dir){ 1, { { ua_obj_entries(o, obj_ents,
+						     UA_MAX_OBJ_ENTRIES),
+				    obj_ents, oent_key, oent_name,
+				    oent_child } } };
+	if (find_id(&d, id, &i)) {
+		*out = obj_ents[i];
+		return 0;
+	}
 	ua_obj_unpin(*pinned);
 	*pinned = NULL;
 	return UA_ENOENT;
+}
+
+/* --- what is left out for its name -------------------------------------- */
+uint16_t ua_dir_entries_skipped(struct uk_store_object *o)
+{
+	const struct uk_store_entry *e = NULL, *f;
+	const char *s, *t;
+	size_t i = 0, len, tl;
+	uint16_t c = 0;
+
+	/* the count does not depend on the order: candidates less distinct
+	 * names, plus entries named invalidly. List order needs no scratch. */
+	while (i++ < UA_MAX_OBJ_ENTRIES && (e = ua_obj_entry_next(o, e))) {
+		if (!ua_entry_typed(e))
+			continue;
+		if (!ua_entry_name(e, &s, &len)) {
+			c++;
+			continue;
+		}
+		for (f = ua_obj_entry_next(o, NULL); f != e;
+		     f = ua_obj_entry_next(o, f))
+			if (entry_name(f, &t, &tl) && ua_name_eq(s, len, t, tl)) {
+				c++;
+				break;
+			}
+	}
+	return c;
+}
+
+uint32_t ua_dir_names_skipped(void)
+{
+	uint32_t c = 0;
+
+	for (uint16_t l = 0; l < ua_nlibs(); l++) {
+		const struct uk_store_entry *b;
+		const char *s;
+		size_t len;
+		struct ua_dir d;
+
+		library_dir(&l, &d);
+		b = d.seq[0].base;
+		for (size_t i = 0; i < d.seq[0].n; i++)
+			if (ua_entry_typed(&b[i]) && !shown(&d, 0, i))
+				c++;
+		for (size_t i = 0; i < UA_MAX_OBJECTS; i++) {
+			const struct ua_obj *o = &ua_objs[i];
+
+			if (o->used != UA_SLOT_LIVE || o->lib != l)
+				continue;
+			if (!obj_name(&l, i, &s, &len) || !shown(&d, 1, i))
+				c++;
+			else
+				c += o->names_skipped;
+		}
+	}
+	return c;
 }

@@ -9,7 +9,9 @@
 #include <uk/store.h>
 
 #include "catalog.h"
+#include "directory.h"
 #include "events.h"
+#include "names.h"
 #include "port.h"
 #include "store_view.h"
 
@@ -147,18 +149,16 @@ void ua_obj_unpin(struct ua_obj *o)
 	drop_ref(drop);
 }
 
-/* A name the host refuses ('/', "." or "..") is not kept: the object stays
- * in the table, unlisted. Names longer than NAME_MAX are cut (and the cut
- * name is what the host sees). */
+/* A name the host refuses (§4.3) is not kept: the object stays in the
+ * table, unlisted. Names longer than NAME_MAX are cut (and the cut name is
+ * what the host sees). */
 static uint8_t keep_name(const char *name, char *out)
 {
 	size_t len = name ? ua_bounded_strlen(name, UA_NAME_MAX) : 0;
 
 	if (len > UA_NAME_MAX)
 		len = UA_NAME_MAX;
-	if (!len || memchr(name, '/', len) ||
-	    (len == 1 && name[0] == '.') ||
-	    (len == 2 && name[0] == '.' && name[1] == '.'))
+	if (!len || !ua_name_ok(name, len))
 		return 0;
 	memcpy(out, name, len);
 	return (uint8_t)len;
@@ -181,6 +181,8 @@ void ua_catalog_on_create(uint16_t lib, uint64_t obj)
 		return;
 	memset(&rec, 0, sizeof(rec));
 	rec.name_len = keep_name(o->name, rec.name);
+	/* entries are fixed once the object is added: count them once */
+	rec.names_skipped = ua_dir_entries_skipped(o);
 	rec.used = UA_SLOT_LIVE;
 	rec.lib = lib;
 	rec.id = obj;
@@ -232,6 +234,7 @@ void ua_catalog_stats(struct ua_catalog_stats *st)
 	st->table_full = table_full;
 	st->orphans = orphans;
 	st->events_dropped = ua_events_dropped();
+	st->names_skipped = ua_dir_names_skipped();
 	for (size_t i = 0; i < UA_MAX_OBJECTS; i++) {
 		st->objects += ua_objs[i].used == UA_SLOT_LIVE;
 		st->references += ua_objs[i].used != UA_SLOT_FREE;

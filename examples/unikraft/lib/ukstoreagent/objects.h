@@ -33,6 +33,7 @@ struct ua_obj {
 	uint8_t used;      /* UA_SLOT_* */
 	uint8_t name_len;  /* 0: a name the host would refuse, never listed */
 	uint16_t lib;
+	uint16_t names_skipped; /* entries the object's directory leaves out */
 	uint32_t pins;     /* calls of the agent thread using `ref` */
 	uint64_t id;
 	struct uk_store_object *ref;

@@ -8,6 +8,8 @@
  * the start and end of library libid's static entry section. */
 #include <uk/bits/store_array.h>
 
+#include "names.h"
+
 #define NLIBS_IN_ARRAY (sizeof(static_entries) / sizeof(static_entries[0]) / 2)
 
 /*
@@ -48,7 +50,7 @@ int ua_lib_name(uint16_t lib, const char **name, size_t *len)
 		return 0;
 	*len = ua_bounded_strlen(s, 255);
 	*name = s;
-	return *len >= 1 && *len <= 255;
+	return ua_name_ok(s, *len);
 }
 
 void ua_lib_statics(uint16_t lib, const struct uk_store_entry **first,
@@ -61,29 +63,34 @@ void ua_lib_statics(uint16_t lib, const struct uk_store_entry **first,
 	*n = (s && e && e > s) ? (size_t)(e - s) : 0;
 }
 
+const struct uk_store_entry *ua_obj_entry_next(struct uk_store_object *o,
+					       const struct uk_store_entry *prev)
+{
+	struct uk_list_head *head = &o->entry_head, *p;
+
+	p = prev ? ((const struct ua_obj_entry_view *)prev)->list_head.next
+		 : head->next;
+	if (!p || p == head)
+		return NULL;
+	return &((struct ua_obj_entry_view *)
+		 ((char *)p - offsetof(struct ua_obj_entry_view, list_head)))->entry;
+}
+
 size_t ua_obj_entries(struct uk_store_object *o,
 		      const struct uk_store_entry **out, size_t max)
 {
-	struct uk_list_head *head = &o->entry_head, *p;
+	const struct uk_store_entry *e = NULL;
 	size_t n = 0;
 
-	for (p = head->next; p && p != head && n < max; p = p->next) {
-		struct ua_obj_entry_view *v = (struct ua_obj_entry_view *)
-			((char *)p - offsetof(struct ua_obj_entry_view, list_head));
-		out[n++] = &v->entry;
-	}
+	while (n < max && (e = ua_obj_entry_next(o, e)))
+		out[n++] = e;
 	return n;
 }
 
-int ua_entry_ok(const struct uk_store_entry *e)
+int ua_entry_typed(const struct uk_store_entry *e)
 {
-	size_t n;
-
-	if (!e || e->type < UK_STORE_ENTRY_TYPE(s8) ||
-	    e->type > UK_STORE_ENTRY_TYPE(charp) || !e->name)
-		return 0;
-	n = ua_bounded_strlen(e->name, 255);
-	return n >= 1 && n <= 255;
+	return e && e->type >= UK_STORE_ENTRY_TYPE(s8) &&
+	       e->type <= UK_STORE_ENTRY_TYPE(charp);
 }
 
 uint8_t ua_entry_tinfo(const struct uk_store_entry *e)
