@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Where the catalog hooks into ukstore: its object events. The catalog's
- * parts: store_view.c (reading ukstore's structures), objects.c (the object
- * table and its references), events.c (generation, event queue),
- * directory.c (listing, finding entries), values.c (GET, SET).
+ * parts: store_view.c (reading ukstore's structures), names.c (names as the
+ * host sees them), objects.c (the object table and its references),
+ * events.c (generation, event queue), walk.c (ordered walks, repeated
+ * names), directory.c (listing, finding entries), values.c (GET, SET).
  */
 #include "catalog.h"
 

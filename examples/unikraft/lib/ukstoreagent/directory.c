@@ -9,143 +9,12 @@
 #include "objects.h"
 #include "port.h"
 #include "store_view.h"
+#include "walk.h"
 #include "wire.h"
 
 /* One object's entries while listing or looking up; only the agent thread
  * does either, so one static array instead of a large stack frame. */
 static const struct uk_store_entry *obj_ents[UA_MAX_OBJ_ENTRIES];
-
-/* --- ordered walks ------------------------------------------------------
- * Children are listed in id order (§3.2, docs/simulated-store.md), but the
- * sources are unordered: a section (upstream emits it in reverse), a list, a
- * table. Rather than sort into scratch, each step picks the smallest
- * (key, index) above the previous one: O(n) a child, no memory.
- *
- * A directory is one or two sequences (a library: its static entries, then
- * its objects). A candidate is a child with a type and a name the host can
- * show; it is shown unless an earlier candidate of the same directory has
- * the same name (the first in listing order wins, §4.3 forbids repeats). */
-struct ua_seq {
-	size_t n;
-	const void *base;
-	uint64_t (*key)(const void *base, size_t i);
-	/* 1 and the name the host would see for a candidate, else 0 */
-	int (*name)(const void *base, size_t i, const char **s, size_t *len);
-	void (*child)(const void *base, size_t i, struct ua_child *c);
-};
-
-struct ua_dir {
-	unsigned nseq;
-	struct ua_seq seq[2];
-};
-
-/* (key, index) of j comes before that of i */
-static int before(const struct ua_seq *s, size_t j, size_t i)
-{
-	uint64_t kj = s->key(s->base, j), ki = s->key(s->base, i);
-
-	return kj < ki || (kj == ki && j < i);
-}
-
-/* Candidate i of sequence k, named s[0 … len-1], repeats the name of an
- * earlier candidate of the directory. */
-static int repeats(const struct ua_dir *d, unsigned k, size_t i,
-		   const char *s, size_t len)
-{
-	for (unsigned q = 0; q <= k; q++) {
-		const struct ua_seq *sq = &d->seq[q];
-
-		for (size_t j = 0; j < sq->n; j++) {
-			const char *t;
-			size_t tl;
-
-			if (q == k && (j == i || !before(sq, j, i)))
-				continue;
-			if (sq->name(sq->base, j, &t, &tl) &&
-			    ua_name_eq(s, len, t, tl))
-				return 1;
-		}
-	}
-	return 0;
-}
-
-static int shown(const struct ua_dir *d, unsigned k, size_t i)
-{
-	const struct ua_seq *s = &d->seq[k];
-	const char *name;
-	size_t len;
-
-	return s->name(s->base, i, &name, &len) &&
-	       !repeats(d, k, i, name, len);
-}
-
-/* The candidate after (pk, pi) in listing order, or the first. */
-static int seq_next(const struct ua_seq *s, int first, uint64_t pk, size_t pi,
-		    size_t *out)
-{
-	int found = 0;
-	uint64_t bk = 0;
-	size_t bi = 0;
-
-	for (size_t i = 0; i < s->n; i++) {
-		const char *name;
-		size_t len;
-		uint64_t k;
-
-		if (!s->name(s->base, i, &name, &len))
-			continue;
-		k = s->key(s->base, i);
-		if (!first && (k < pk || (k == pk && i <= pi)))
-			continue;
-		if (!found || k < bk || (k == bk && i < bi)) {
-			found = 1;
-			bk = k;
-			bi = i;
-		}
-	}
-	*out = bi;
-	return found;
-}
-
-static uint32_t dir_count(const struct ua_dir *d)
-{
-	uint32_t c = 0;
-
-	for (unsigned k = 0; k < d->nseq; k++)
-		for (size_t i = 0; i < d->seq[k].n && c < 65535; i++)
-			c += shown(d, k, i) ? 1 : 0;
-	return c;
-}
-
-/* Emits the shown children from rank `start` on, until emit says the page
- * is full. */
-static void dir_emit(const struct ua_dir *d, uint64_t start, ua_emit_fn emit,
-		     void *ctx)
-{
-	uint64_t rank = 0;
-
-	for (unsigned k = 0; k < d->nseq; k++) {
-		const struct ua_seq *s = &d->seq[k];
-		int first = 1;
-		uint64_t pk = 0;
-		size_t pi = 0, i;
-
-		while (seq_next(s, first, pk, pi, &i)) {
-			first = 0;
-			pk = s->key(s->base, i);
-			pi = i;
-			if (!shown(d, k, i))
-				continue;
-			if (rank++ >= start) {
-				struct ua_child c;
-
-				s->child(s->base, i, &c);
-				if (!emit(ctx, &c))
-					return;
-			}
-		}
-	}
-}
 
 /* --- the children ------------------------------------------------------- */
 static int entry_name(const struct uk_store_entry *e, const char **s,
@@ -276,7 +145,7 @@ static struct uk_store_object *pin_shown(uint16_t lib, uint64_t obj,
 		return NULL;
 	library_dir(&lib, &d);
 	ua_port_lock();
-	hidden = !shown(&d, 1, (size_t)(*slot - ua_objs));
+	hidden = !ua_walk_shown(&d, 1, (size_t)(*slot - ua_objs));
 	ua_port_unlock();
 	if (!hidden)
 		return o;
@@ -293,8 +162,8 @@ static int list_root(uint64_t start, uint32_t *total, ua_emit_fn emit,
 				   lib_child } } };
 
 	ua_port_lock();
-	*total = dir_count(&d);
-	dir_emit(&d, start, emit, ctx);
+	*total = ua_walk_count(&d);
+	ua_walk_emit(&d, start, emit, ctx);
 	ua_port_unlock();
 	return 0;
 }
@@ -312,8 +181,8 @@ static int list_library(uint16_t lib, uint64_t start, uint32_t *total,
 	/* a library the root does not list has no directory (§3.2) */
 	listed = lib_name(NULL, lib, &name, &len);
 	if (listed) {
-		*total = dir_count(&d);
-		dir_emit(&d, start, emit, ctx);
+		*total = ua_walk_count(&d);
+		ua_walk_emit(&d, start, emit, ctx);
 	}
 	ua_port_unlock();
 	return listed ? 0 : UA_ENOENT;
@@ -330,8 +199,8 @@ static int list_object(uint16_t lib, uint64_t obj, uint64_t start,
 	if (!o)
 		return UA_ENOENT;
 	d.seq[0].n = ua_obj_entries(o, obj_ents, UA_MAX_OBJ_ENTRIES);
-	*total = dir_count(&d);
-	dir_emit(&d, start, emit, ctx);
+	*total = ua_walk_count(&d);
+	ua_walk_emit(&d, start, emit, ctx);
 	ua_obj_unpin(slot);
 	return 0;
 }
@@ -356,7 +225,7 @@ static int find_id(const struct ua_dir *d, uint64_t id, size_t *out)
 	const struct ua_seq *s = &d->seq[0];
 
 	for (size_t i = 0; i < s->n; i++)
-		if (s->key(s->base, i) == id && shown(d, 0, i)) {
+		if (s->key(s->base, i) == id && ua_walk_shown(d, 0, i)) {
 			*out = i;
 			return 1;
 		}
@@ -438,14 +307,14 @@ uint32_t ua_dir_names_skipped(void)
 		library_dir(&l, &d);
 		b = d.seq[0].base;
 		for (size_t i = 0; i < d.seq[0].n; i++)
-			if (ua_entry_typed(&b[i]) && !shown(&d, 0, i))
+			if (ua_entry_typed(&b[i]) && !ua_walk_shown(&d, 0, i))
 				c++;
 		for (size_t i = 0; i < UA_MAX_OBJECTS; i++) {
 			const struct ua_obj *o = &ua_objs[i];
 
 			if (o->used != UA_SLOT_LIVE || o->lib != l)
 				continue;
-			if (!obj_name(&l, i, &s, &len) || !shown(&d, 1, i))
+			if (!obj_name(&l, i, &s, &len) || !ua_walk_shown(&d, 1, i))
 				c++;
 			else
 				c += o->names_skipped;
