@@ -100,7 +100,7 @@ static int lib_has_children(uint16_t lib)
 	for (size_t i = 0; i < n; i++)
 		if (entry_name(&b[i], &s, &len))
 			return 1;
-	for (size_t i = 0; i < UA_MAX_OBJECTS; i++)
+	for (size_t i = 0; i < ua_objs_used; i++)
 		if (ua_obj_listed(i, lib))
 			return 1;
 	return 0;
@@ -120,16 +120,25 @@ static void lib_child(const void *b, size_t i, struct ua_child *c)
 	ua_lib_name((uint16_t)i, &c->name, &c->name_len);
 }
 
-/* The directory of library *lib (which must outlive it). */
-static void library_dir(const uint16_t *lib, struct ua_dir *d)
+/* The static entries of library lib alone: they never change, so this
+ * needs no lock (a static entry is never hidden by an object). */
+static void statics_dir(uint16_t lib, struct ua_dir *d)
 {
 	const struct uk_store_entry *b;
 	size_t n;
 
-	ua_lib_statics(*lib, &b, &n);
-	d->nseq = 2;
+	ua_lib_statics(lib, &b, &n);
+	d->nseq = 1;
 	d->seq[0] = (struct ua_seq){ n, b, sent_key, sent_name, sent_child };
-	d->seq[1] = (struct ua_seq){ UA_MAX_OBJECTS, lib, obj_key, obj_name,
+}
+
+/* Caller holds the lock: the directory of library *lib (which must outlive
+ * it). */
+static void library_dir(const uint16_t *lib, struct ua_dir *d)
+{
+	statics_dir(*lib, d);
+	d->nseq = 2;
+	d->seq[1] = (struct ua_seq){ ua_objs_used, lib, obj_key, obj_name,
 				     obj_child };
 }
 
@@ -143,8 +152,8 @@ static struct uk_store_object *pin_shown(uint16_t lib, uint64_t obj,
 
 	if (!o)
 		return NULL;
-	library_dir(&lib, &d);
 	ua_port_lock();
+	library_dir(&lib, &d);
 	hidden = !ua_walk_shown(&d, 1, (size_t)(*slot - ua_objs));
 	ua_port_unlock();
 	if (!hidden)
@@ -176,8 +185,8 @@ static int list_library(uint16_t lib, uint64_t start, uint32_t *total,
 	size_t len;
 	int listed;
 
-	library_dir(&lib, &d);
 	ua_port_lock();
+	library_dir(&lib, &d);
 	/* a library the root does not list has no directory (§3.2) */
 	listed = lib_name(NULL, lib, &name, &len);
 	if (listed) {
@@ -243,9 +252,7 @@ int ua_dir_find_entry(uint64_t lib, uint64_t slot, uint64_t id,
 	if (lib >= ua_nlibs())
 		return UA_ENOENT;
 	if (slot == 0) {
-		uint16_t l = (uint16_t)lib;
-
-		library_dir(&l, &d);
+		statics_dir((uint16_t)lib, &d);
 		if (!find_id(&d, id, &i))
 			return UA_ENOENT;
 		*out = &((const struct uk_store_entry *)d.seq[0].base)[i];
@@ -309,7 +316,7 @@ uint32_t ua_dir_names_skipped(void)
 		for (size_t i = 0; i < d.seq[0].n; i++)
 			if (ua_entry_typed(&b[i]) && !ua_walk_shown(&d, 0, i))
 				c++;
-		for (size_t i = 0; i < UA_MAX_OBJECTS; i++) {
+		for (size_t i = 0; i < ua_objs_used; i++) {
 			const struct ua_obj *o = &ua_objs[i];
 
 			if (o->used != UA_SLOT_LIVE || o->lib != l)

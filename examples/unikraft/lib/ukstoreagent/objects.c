@@ -22,18 +22,13 @@
 #endif
 
 struct ua_obj ua_objs[UA_MAX_OBJECTS];
+size_t ua_objs_used;
 static uint32_t table_full, orphans;
-
-int ua_obj_listed(size_t i, uint16_t lib)
-{
-	return ua_objs[i].used == UA_SLOT_LIVE && ua_objs[i].name_len &&
-	       ua_objs[i].lib == lib;
-}
 
 /* Caller holds the lock. */
 static struct ua_obj *find_obj(uint64_t lib, uint64_t id)
 {
-	for (size_t i = 0; i < UA_MAX_OBJECTS; i++)
+	for (size_t i = 0; i < ua_objs_used; i++)
 		if (ua_objs[i].used == UA_SLOT_LIVE && ua_objs[i].lib == lib &&
 		    ua_objs[i].id == id)
 			return &ua_objs[i];
@@ -86,7 +81,7 @@ void ua_objs_reap(void)
 	size_t n = 0;
 
 	ua_port_lock();
-	for (size_t i = 0; i < UA_MAX_OBJECTS; i++) {
+	for (size_t i = 0; i < ua_objs_used; i++) {
 		struct ua_obj *o = &ua_objs[i];
 
 		if (o->used == UA_SLOT_LIVE && orphaned(o)) {
@@ -192,12 +187,16 @@ void ua_catalog_on_create(uint16_t lib, uint64_t obj)
 	if (!find_obj(lib, obj)) {
 		struct ua_obj *slot = NULL;
 
-		for (size_t i = 0; i < UA_MAX_OBJECTS && !slot; i++)
+		size_t i;
+
+		for (i = 0; i < UA_MAX_OBJECTS && !slot; i++)
 			if (ua_objs[i].used == UA_SLOT_FREE)
 				slot = &ua_objs[i];
 		if (!slot) {
 			table_full++;
 		} else {
+			if (i > ua_objs_used)
+				ua_objs_used = i;
 			*slot = rec;
 			o = NULL; /* the slot keeps the reference */
 			ua_events_changed(UA_EV_CREATED, lib, obj, slot->name,
@@ -235,7 +234,7 @@ void ua_catalog_stats(struct ua_catalog_stats *st)
 	st->orphans = orphans;
 	st->events_dropped = ua_events_dropped();
 	st->names_skipped = ua_dir_names_skipped();
-	for (size_t i = 0; i < UA_MAX_OBJECTS; i++) {
+	for (size_t i = 0; i < ua_objs_used; i++) {
 		st->objects += ua_objs[i].used == UA_SLOT_LIVE;
 		st->references += ua_objs[i].used != UA_SLOT_FREE;
 	}

@@ -40,11 +40,17 @@ struct ua_obj {
 	char name[UA_NAME_MAX];
 };
 
-/* The table; read it under ua_port_lock(). */
+/* The table; read it under ua_port_lock(). Slots are taken lowest first,
+ * and none at or above ua_objs_used has ever been: walks stop there. */
 extern struct ua_obj ua_objs[UA_MAX_OBJECTS];
+extern size_t ua_objs_used;
 
 /* Caller holds the lock: slot i is a listed object of library lib. */
-int ua_obj_listed(size_t i, uint16_t lib);
+static inline int ua_obj_listed(size_t i, uint16_t lib)
+{
+	return ua_objs[i].used == UA_SLOT_LIVE && ua_objs[i].name_len &&
+	       ua_objs[i].lib == lib;
+}
 
 /* Agent thread: pins listed object `obj` of `lib` for one call and returns
  * it (NULL if it is not listed, or orphaned). Release with ua_obj_unpin()

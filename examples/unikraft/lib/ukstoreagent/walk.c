@@ -24,10 +24,12 @@ static int repeats(const struct ua_dir *d, unsigned k, size_t i,
 			const char *t;
 			size_t tl;
 
-			if (q == k && (j == i || !before(sq, j, i)))
+			/* names first: equal ones are rare, keys cost calls */
+			if ((q == k && j == i) ||
+			    !sq->name(sq->base, j, &t, &tl) ||
+			    !ua_name_eq(s, len, t, tl))
 				continue;
-			if (sq->name(sq->base, j, &t, &tl) &&
-			    ua_name_eq(s, len, t, tl))
+			if (q < k || before(sq, j, i))
 				return 1;
 		}
 	}
