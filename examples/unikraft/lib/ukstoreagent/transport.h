@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Transports: each fills a struct ua_io (agent.h) with read/write callbacks.
- * - ns16550: a COM port found by name through uk_console_get(), read with
- *   uk_console_in_direct(), written at its I/O port (no LF -> CRLF), polled (transport_ns16550.c, Unikraft only);
+ * Transports fill a struct ua_io (agent.h) with read/write callbacks. In a
+ * Unikraft image the only one is the UART below; the host build serves a
+ * Unix socket (host/transport_fd.c).
  */
 #ifndef UKSTOREAGENT_TRANSPORT_H
 #define UKSTOREAGENT_TRANSPORT_H
