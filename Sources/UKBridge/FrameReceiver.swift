@@ -132,7 +132,8 @@ public struct FrameReceiver: Sendable {
             prefixes.removeAll(keepingCapacity: true)
             prefixes.append(0)
             prefixBase = 0
-        } else if buffer.readerIndex > 4096 {
+        } else if buffer.readerIndex > max(4096, buffer.readableBytes) {
+            // Only once the consumed part outweighs what is left: the copy stays O(1) per byte.
             let consumed = buffer.readerIndex
             buffer.discardReadBytes()
             // The prefix at the new first byte stays as it is: ranges use differences only.

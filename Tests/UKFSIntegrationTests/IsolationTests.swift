@@ -5,7 +5,7 @@ import Testing
 /// frame headers, and a guest that handshakes and hangs up at once. These tests assert behaviour
 /// and counts with generous bounds; the speed and CPU figures are measured by hand (the issue's
 /// acceptance: p99 of 1,000 reads under attack, the daemon's CPU, reconnects per second).
-@Suite("Isolation from a hostile guest")
+@Suite("Isolation from a hostile guest", .serialized)
 struct IsolationTests {
     @Test("with a fake-header stream in an --all mount, every read of the other instance succeeds; the attacked one recovers")
     func fakeHeadersInMountAll() throws {
@@ -69,8 +69,9 @@ struct IsolationTests {
         try instance.mountOnly(options: ["-o", "log=\(log)", "--log-level", "info"])
         usleep(8_000_000)
         let connections = guest.connectionsAccepted
-        // Backoff 0.1, 0.2, 0.4, 0.8, then 1.6 s: about 9 in 8 s (it was thousands).
-        #expect(connections >= 3 && connections <= 20, "\(connections) connections in 8 s")
+        // Backoff 0.1, 0.2, 0.4, 0.8, then 1.6 s: about 9 in 8 s (it was thousands); at least the
+        // mount's own and one retry, however loaded the machine.
+        #expect(connections >= 2 && connections <= 20, "\(connections) connections in 8 s")
         let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
         #expect(lines.count <= 12, "\(lines.count) log lines: \(lines.prefix(20).joined(separator: "\n"))")
         #expect(instance.read(".ukfs/name") == "vm1\n")
