@@ -17,6 +17,10 @@ public final class BridgeConnection: Sendable {
     public var maxBatch: Int { hello.maxBatch }
     public static let maxOutstanding = 256
     public static let hostMaxPayload = ProtocolLimits.maxPayload
+    /// Log throttles shared by every connection of the process: a guest that is dropped and
+    /// retried again and again must not log once per connection.
+    private static let damagedFrames = LogThrottle()
+    private static let damagedConnections = LogThrottle()
 
     private let line: Line
     private var channel: Channel { line.channel }
@@ -55,14 +59,20 @@ public final class BridgeConnection: Sendable {
                 .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let damaged = LogThrottle()
                         try channel.pipeline.syncOperations.addHandler(traffic)
                         try channel.pipeline.syncOperations.addHandler(
-                            FrameChannelHandler(maxPayload: hostMaxPayload) { count in
-                                if let total = damaged.note(count) {
-                                    logger.warning("dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
-                                }
-                            })
+                            FrameChannelHandler(maxPayload: hostMaxPayload, damage: DamageMeter(),
+                                                onRejected: { count in
+                                                    if let total = damagedFrames.note(count) {
+                                                        logger.warning("dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
+                                                    }
+                                                },
+                                                onDamaged: {
+                                                    if let total = damagedConnections.note() {
+                                                        logger.warning("the guest keeps sending damaged frames: dropping the connection (it is retried with backoff)",
+                                                                       metadata: ["times": "\(total)"])
+                                                    }
+                                                }))
                         try channel.pipeline.syncOperations.addHandler(
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
                     }
@@ -147,13 +157,32 @@ public final class BridgeConnection: Sendable {
     }
 
     /// Sends a request; `completion` runs once, on the event loop, with the answer or the reason
-    /// there is none (after at most `timeout`).
+    /// there is none (after at most `timeout`). Values that break what the guest announced are
+    /// refused on the way (AnswerRules).
     public func send(_ request: Request, timeout: Duration, completion: @escaping Completion) {
-        Self.submit(request, on: line, pending: pending, timeout: timeout, completion: completion)
+        guard case .get = request else {
+            return Self.submit(request, on: line, pending: pending, timeout: timeout, completion: completion)
+        }
+        Self.submit(request, on: line, pending: pending, timeout: timeout) { [self] result in
+            completion(result.map(checked))
+        }
     }
 
     public func send(_ request: Request, timeout: Duration) async -> Result<Answer, BridgeError> {
-        await Self.send(request, on: line, pending: pending, timeout: timeout)
+        await withCheckedContinuation { continuation in
+            send(request, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+    }
+
+    private static let refusedValues = LogThrottle()
+
+    private func checked(_ answer: Answer) -> Answer {
+        let (answer, refused) = AnswerRules.check(answer, maxString: hello.maxString)
+        if refused > 0, let total = Self.refusedValues.note(refused) {
+            logger.warning("refused string values from the guest: longer than its max_string (\(hello.maxString)) or containing NUL",
+                           metadata: ["total": "\(total)"])
+        }
+        return answer
     }
 
     public var isActive: Bool { channel.isActive }

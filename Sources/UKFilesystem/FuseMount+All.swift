@@ -12,7 +12,8 @@ extension FuseMount {
     /// behaving as a single-instance mount's root, following the registry live. Instances found at
     /// mount time are connected (or given up on, within the timeout) before the mount is made.
     public static func mountAll(registry: InstanceRegistry, at mountpoint: String, options: MountOptions,
-                                group: EventLoopGroup, logger: Logger) async throws(MountError) -> FuseMount {
+                                group: EventLoopGroup, logger: Logger,
+                                prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
         try checkMountpoint(mountpoint)
         guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
         let notifier = KernelNotifier()
@@ -29,6 +30,7 @@ extension FuseMount {
                                   watcher.stop()
                                   instances.stopAll()
                               })
+        prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: "ukfs:all")
         } catch {

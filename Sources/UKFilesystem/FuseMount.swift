@@ -28,6 +28,7 @@ public enum MountError: Error, CustomStringConvertible {
     case mountpointMissing(String)
     case mountpointNotADirectory(String)
     case mountpointBusy(String)
+    case mountpointInsideMount(String, enclosing: String)
     case noFuseDevice
     case fuseFailed(String)
     case guest(BridgeError)
@@ -37,6 +38,8 @@ public enum MountError: Error, CustomStringConvertible {
         case .mountpointMissing(let path): "mountpoint \(path) does not exist — create it with mkdir -p \(path)"
         case .mountpointNotADirectory(let path): "mountpoint \(path) is not a directory — choose a directory"
         case .mountpointBusy(let path): "mountpoint \(path) is already mounted — unmount it first (ukfs umount \(path))"
+        case .mountpointInsideMount(let path, let enclosing):
+            "mountpoint \(path) is inside the ukfs mount at \(enclosing) — choose a directory outside it"
         case .noFuseDevice: "/dev/fuse is missing or not accessible — load the fuse module (modprobe fuse) or install fuse3"
         case .fuseFailed(let what): "could not mount: \(what)"
         case .guest(let error): error.description
@@ -60,8 +63,11 @@ public final class FuseMount: @unchecked Sendable {
     private let unmountLock = NSLock()
 
     /// Connects to the guest and mounts; throws with a user-facing reason on any failure.
+    /// `prepared` gets the mount before the kernel has it, so a signal handler can unmount it from
+    /// the first instant it exists (unmount() waits for a mount in progress).
     public static func mount(instanceName: String, address: BridgeAddress, at mountpoint: String,
-                             options: MountOptions, group: EventLoopGroup, logger: Logger) async throws(MountError) -> FuseMount {
+                             options: MountOptions, group: EventLoopGroup, logger: Logger,
+                             prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
         try checkMountpoint(mountpoint)
         guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
         let status = MountStatus(instanceName: instanceName, address: address, onChange: options.onStateChange)
@@ -80,6 +86,7 @@ public final class FuseMount: @unchecked Sendable {
                                          readOnly: options.readOnly, logger: logger)
         let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier,
                               options: options, logger: logger, stopServing: { session.stop() })
+        prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: options.source ?? "ukfs:\(instanceName)")
         } catch {
@@ -100,16 +107,27 @@ public final class FuseMount: @unchecked Sendable {
     }
 
     /// Fails unless `path` can take a new mount; recovers a stale ukfs mount left by a dead server.
+    /// Whether `path` is a mountpoint comes from the mount table, and whether its server is dead
+    /// from a request the kernel must pass to it (MountTable): a stat of the mountpoint may be
+    /// answered from the kernel's attribute cache long after the server died.
     public static func checkMountpoint(_ path: String) throws(MountError) {
-        var info = stat()
-        if stat(path, &info) != 0 {
-            guard errno == ENOTCONN else { throw .mountpointMissing(path) }
+        let table = MountTable.current()
+        if let mounted = table.mount(at: path) {
+            guard mounted.type == "fuse.ukfs", MountTable.serverIsGone(path) else { throw .mountpointBusy(path) }
             try recoverStaleMount(path)
-            guard stat(path, &info) == 0 else { throw .mountpointMissing(path) }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw errno == ENOTCONN || errno == ECONNABORTED ? .mountpointBusy(path) : .mountpointMissing(path)
         }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .mountpointNotADirectory(path) }
+        // A folder of a live ukfs mount: mounting there would hide the tree from its own server.
+        if let enclosing = MountTable.current().mount(ofDevice: UInt64(info.st_dev)), enclosing.type == "fuse.ukfs" {
+            throw MountTable.sameMountpoint(enclosing.mountpoint, path) ? .mountpointBusy(path)
+                : .mountpointInsideMount(path, enclosing: enclosing.mountpoint)
+        }
         var parent = stat()
-        if stat(path + "/..", &parent) == 0, parent.st_dev != info.st_dev || isMountpoint(path) {
+        if stat(path + "/..", &parent) == 0, parent.st_dev != info.st_dev || MountTable.current().mount(at: path) != nil {
             throw .mountpointBusy(path)
         }
     }
@@ -117,7 +135,6 @@ public final class FuseMount: @unchecked Sendable {
     /// A FUSE mount whose server died (SIGKILL, crash) answers every access with ENOTCONN until
     /// it is unmounted. Ours (type fuse.ukfs) are detached so the new mount can take the place.
     static func recoverStaleMount(_ path: String) throws(MountError) {
-        guard mountType(of: path) == "fuse.ukfs" else { throw .mountpointBusy(path) }
         // write(2), not FileHandle.write, which traps when stderr is a closed pipe.
         let notice = Array("ukfs: \(path) was left mounted by a ukfs that died; recovering it\n".utf8)
         _ = notice.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
@@ -133,32 +150,6 @@ public final class FuseMount: @unchecked Sendable {
         do { try helper.run() } catch { throw .fuseFailed("cannot run fusermount3 -uz \(path): \(error) — install fuse3, or unmount it by hand") }
         helper.waitUntilExit()
         guard helper.terminationStatus == 0 else { throw .fuseFailed("fusermount3 -uz \(path) failed — unmount it by hand (umount -l as root)") }
-    }
-
-    /// The filesystem type /proc/self/mountinfo gives for the mountpoint `path`, if it is one.
-    static func mountType(of path: String) -> String? {
-        let target = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
-        for line in table.split(separator: "\n").reversed() {
-            let halves = line.components(separatedBy: " - ")
-            let fields = halves[0].split(separator: " ")
-            guard halves.count == 2, fields.count > 4,
-                  fields[4].replacingOccurrences(of: "\\040", with: " ") == target else { continue }
-            return halves[1].split(separator: " ").first.map(String.init)
-        }
-        return nil
-    }
-
-    /// True when /proc/self/mountinfo lists `path` as a mountpoint.
-    static func isMountpoint(_ path: String) -> Bool {
-        guard let resolved = realpath(path, nil) else { return false }
-        defer { free(resolved) }
-        let target = String(cString: resolved)
-        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
-        return table.split(separator: "\n").contains { line in
-            let fields = line.split(separator: " ")
-            return fields.count > 4 && fields[4].replacingOccurrences(of: "\\040", with: " ") == target
-        }
     }
 
     func createSession(fsname: String) throws(MountError) {
@@ -183,9 +174,14 @@ public final class FuseMount: @unchecked Sendable {
             Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
             throw .fuseFailed("libfuse refused the options \(mountOptions.joined(separator: ",")) — for allow_other as a non-root user, add user_allow_other to /etc/fuse.conf")
         }
-        guard fuse_session_mount(fuseSession, mountpoint) == 0 else {
+        // Under the unmount lock: an unmount() from a signal either comes first (and nothing is
+        // mounted) or waits for the mount and removes it.
+        unmountLock.lock()
+        defer { unmountLock.unlock() }
+        guard !unmounted, fuse_session_mount(fuseSession, mountpoint) == 0 else {
             fuse_session_destroy(fuseSession)
             Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
+            if unmounted { throw .fuseFailed("stopped before the mount was made") }
             throw .fuseFailed("the kernel refused to mount \(mountpoint) — check you may mount there (root, or fusermount3 installed setuid) and run with -f to see libfuse's own message")
         }
         self.fuseSession = fuseSession
@@ -211,8 +207,9 @@ public final class FuseMount: @unchecked Sendable {
     public func unmount() {
         unmountLock.lock()
         defer { unmountLock.unlock() }
-        guard !unmounted, let fuseSession else { return }
+        guard !unmounted else { return }
         unmounted = true
+        guard let fuseSession else { return }
         fuse_session_exit(fuseSession)
         fuse_session_unmount(fuseSession)
     }

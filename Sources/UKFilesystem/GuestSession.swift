@@ -28,10 +28,28 @@ final class GuestSession: Sendable {
         var relist: Set<UInt64> = []
         var stopping = false
         var refusedNames = 0
+        /// When the adopted connection completed its handshake.
+        var adoptedAt: ContinuousClock.Instant?
+        /// Failed attempts in a row, a connection that died soon after its handshake included:
+        /// what the reconnect delay grows with.
+        var failures = 0
     }
 
     private let state = Mutex(State())
     private let treeFull = LogThrottle()
+    /// Losses and reconnects of short-lived connections: a guest that accepts, handshakes and
+    /// hangs up would otherwise log twice per attempt.
+    private let flapping = LogThrottle()
+
+    /// A connection that ends sooner than this after its handshake counts as a failed attempt, so
+    /// a guest that handshakes and hangs up is backed off like one that refuses.
+    static let flapWindow = Duration.seconds(5)
+    /// The reconnect delay: 0.1 s, doubling with each failure in a row, at most 1.6 s — short
+    /// enough that a guest that behaves again is read within 2 s, long enough that one that never
+    /// does costs under one connection a second.
+    static func reconnectDelay(afterFailures failures: Int) -> Duration {
+        .milliseconds(100 << min(max(failures - 1, 0), 4))
+    }
 
     init(status: MountStatus, tree: NodeTable, notifier: KernelNotifier, group: EventLoopGroup,
          timeout: Duration, logger: Logger) {
@@ -67,6 +85,7 @@ final class GuestSession: Sendable {
             if !state.stopping {
                 state.connection = connection
                 state.adoptedAttempt = attempt
+                state.adoptedAt = .now
             }
             return state.stopping
         }
@@ -97,10 +116,12 @@ final class GuestSession: Sendable {
     }
 
     private func connectionClosed(attempt: UInt64) {
-        let ours = state.withLock { state -> Bool in
-            guard !state.stopping, state.connection != nil, state.adoptedAttempt == attempt else { return false }
+        let (ours, shortLived) = state.withLock { state -> (Bool, Bool) in
+            guard !state.stopping, state.connection != nil, state.adoptedAttempt == attempt else { return (false, false) }
             state.connection = nil
-            return true
+            let shortLived = state.adoptedAt.map { ContinuousClock.now - $0 < Self.flapWindow } ?? true
+            state.failures = shortLived ? state.failures + 1 : 0
+            return (true, shortLived)
         }
         // Only the adopted connection going away starts a reconnect. A connection whose handshake
         // failed also ends here (its channel closes), and so may an old one closing late; a
@@ -108,26 +129,36 @@ final class GuestSession: Sendable {
         // against a socket that accepts but never answers (a QEMU chardev whose agent hung).
         guard ours else { return }
         status.connection = .disconnected(reason: "connection lost")
-        logger.warning("lost the connection to \(status.address); reconnecting")
-        Task { await self.reconnect() }
+        if !shortLived {
+            logger.warning("lost the connection to \(status.address); reconnecting")
+        } else if let total = flapping.note() {
+            logger.warning("lost the connection to \(status.address) within \(Self.flapWindow) of its handshake; reconnecting with backoff",
+                           metadata: ["times": "\(total)"])
+        }
+        Task { await self.reconnect(shortLived: shortLived) }
     }
 
-    private func reconnect() async {
-        var delay = Duration.milliseconds(100)
+    /// Tries until connected or stopped; after a short-lived connection, waits first.
+    private func reconnect(shortLived: Bool = false) async {
         var attempt = 0
+        if shortLived { try? await Task.sleep(for: Self.reconnectDelay(afterFailures: state.withLock { $0.failures })) }
         while !state.withLock({ $0.stopping }) {
             attempt += 1
             do {
                 try await connect()
-                logger.info("reconnected to \(status.address)")
+                if !shortLived { logger.info("reconnected to \(status.address)") }
                 return
             } catch {
-                if attempt == 1 { logger.info("reconnect failed: \(error); retrying with backoff") }
+                if attempt == 1 && !shortLived { logger.info("reconnect failed: \(error); retrying with backoff") }
+                let failures = state.withLock { state -> Int in
+                    state.failures += 1
+                    return state.failures
+                }
+                let delay = Self.reconnectDelay(afterFailures: failures)
                 // The reason stays in .ukfs/state (and systemd's STATUS=) until the next attempt's.
                 status.connection = .reconnecting(attempt: attempt, lastError: error.shortProblem, retryIn: delay)
+                await RetryPause.wait(delay, for: status.address)
             }
-            await RetryPause.wait(delay, for: status.address)
-            delay = min(delay * 2, .seconds(5))
         }
     }
 

@@ -30,18 +30,16 @@ struct DemoCommand: AsyncParsableCommand {
                                                      attributes: [.posixPermissions: 0o700])
             let simulator = try await SimulatorProcess.start(name: "demo", socket: folder + "/demo.sock",
                                                              group: group, logger: logger)
+            Termination.releasing { try? FileManager.default.removeItem(atPath: folder) }
             let mount: FuseMount
             do throws(MountError) {
                 mount = try await FuseMount.mount(instanceName: "demo", address: .unix(path: simulator.path),
-                                                  at: path, options: MountOptions(), group: group, logger: logger)
+                                                  at: path, options: MountOptions(), group: group, logger: logger) { mount in
+                    Termination.releasing { mount.unmount() }
+                }
             } catch {
                 await simulator.stop()
                 throw CLIError(error.description)
-            }
-            Termination.releasing {
-                mount.unmount()
-                unlink(simulator.path)
-                try? FileManager.default.removeItem(atPath: folder)
             }
             Console.say("""
                 ukfs: a simulated Unikraft instance is mounted at \(path). In another shell, try:

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 
 @main
@@ -12,9 +13,22 @@ enum Entry {
         let arguments = MountHelperConvention.arguments(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            await Ukfs.main(arguments)
+            // AsyncParsableCommand.main(), unrolled: its error path exits at once, and a command
+            // whose flow a termination ended must die by the signal instead.
+            do {
+                var command = try Ukfs.parseAsRoot(arguments)
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch {
+                Termination.awaitEndIfEnding()
+                Ukfs.exit(withError: error)
+            }
             done.signal()
         }
         done.wait()
+        Termination.awaitEndIfEnding()
     }
 }

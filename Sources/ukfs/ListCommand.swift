@@ -27,17 +27,26 @@ struct ListCommand: AsyncParsableCommand {
         for name in names {
             let path = registry.socketPath(for: name)
             let state: String
-            do {
-                let connection = try await BridgeConnection.connect(
-                    to: .unix(path: path), group: group,
-                    timeout: .milliseconds(Int64(max(timeout, 0.05) * 1000)), logger: logger)
-                state = "answering"
-                connection.close()
-            } catch {
-                state = "not answering"
+            // The rule of mount and get: a socket owned by another user (say, through a symlink
+            // in the registry) is not connected to.
+            switch registry.resolve(name) {
+            case .address(let address, _):
+                do {
+                    let connection = try await BridgeConnection.connect(
+                        to: address, group: group,
+                        timeout: .milliseconds(Int64(max(timeout, 0.05) * 1000)), logger: logger)
+                    state = "answering"
+                    connection.close()
+                } catch {
+                    state = "not answering"
+                }
+            case .foreign(_, _, let uid):
+                state = "refused: owned by uid \(uid)"
+            case .unknown, .invalid:
+                state = "refused: not a socket"
             }
             Output.lines([name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                          + state.padding(toLength: 13, withPad: " ", startingAt: 0) + "  unix:" + path])
+                          + state.padding(toLength: max(13, state.count), withPad: " ", startingAt: 0) + "  unix:" + path])
         }
         try? await group.shutdownGracefully()
     }

@@ -16,10 +16,10 @@ extension MountCommand {
                                      announces: true, afterWaiting: "each instance appears as it registers")
         try await serve(at: absoluteMountpoint, serverArguments: ["--all"], ready: ready, progress: progress,
                         waiting: { registry.registeredNames().isEmpty ? "waiting for instances to register in \(registry.folder)" : nil }) {
-            mountpoint, options, group, logger in
+            mountpoint, options, group, logger, prepared in
             do throws(MountError) {
                 return try await FuseMount.mountAll(registry: registry, at: mountpoint, options: options,
-                                                    group: group, logger: logger)
+                                                    group: group, logger: logger, prepared: prepared)
             } catch {
                 throw CLIError(error.description)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import UKBridgeClient
 import UKFilesystem
@@ -69,12 +70,12 @@ struct MountCommand: AsyncParsableCommand {
         let progress = MountProgress(what: target.name, mountpoint: absoluteMountpoint,
                                      announces: try ParsedMountOptions(options).filesystem.waitForGuest)
         try await serve(at: absoluteMountpoint, serverArguments: [instance], ready: ready, progress: progress,
-                        waiting: { progress.waitingLine(address: target.address.description) }) { mountpoint, options, group, logger in
+                        waiting: { progress.waitingLine(address: target.address.description) }) { mountpoint, options, group, logger, prepared in
             var options = options
             options.source = instance
             do throws(MountError) {
                 return try await FuseMount.mount(instanceName: target.name, address: target.address, at: mountpoint,
-                                                 options: options, group: group, logger: logger)
+                                                 options: options, group: group, logger: logger, prepared: prepared)
             } catch {
                 if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
                 throw CLIError(error.description)
@@ -89,7 +90,8 @@ struct MountCommand: AsyncParsableCommand {
     /// `waiting` says, once mounted, what the mount still waits for, if anything.
     func serve(at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, progress: MountProgress,
                waiting: @escaping () -> String?,
-               make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger) async throws -> FuseMount) async throws {
+               make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger,
+                      @escaping @Sendable (FuseMount) -> Void) async throws -> FuseMount) async throws {
         var parsed = try ParsedMountOptions(options)
         if !foreground {
             do { try FuseMount.checkMountpoint(absoluteMountpoint) } catch { throw CLIError(error.description) }
@@ -107,17 +109,19 @@ struct MountCommand: AsyncParsableCommand {
         let startedHere = readyFD == nil
         parsed.filesystem.onStateChange = { connected, text in progress.stateChanged(connected: connected, text: text) }
         let logger = LoggingSetup.logger("ukfs.mount", level: logLevel)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: Self.eventLoopThreads)
         let mount: FuseMount
         do {
-            mount = try await make(absoluteMountpoint, parsed.filesystem, group, logger)
+            // A signal from the moment the mount exists unmounts it.
+            mount = try await make(absoluteMountpoint, parsed.filesystem, group, logger) { mount in
+                Termination.releasing {
+                    if startedHere { progress.stopping() }
+                    mount.unmount()
+                }
+            }
         } catch {
             try? await group.shutdownGracefully()
             throw error
-        }
-        Termination.releasing {
-            if startedHere { progress.stopping() }
-            mount.unmount()
         }
         let waitingFor = waiting()
         if let waitingFor {
@@ -134,6 +138,10 @@ struct MountCommand: AsyncParsableCommand {
         if startedHere { progress.stopping() }
         try? await group.shutdownGracefully()
     }
+
+    /// Guest connections are spread over several event loops (NIO assigns them in turn), so in a
+    /// `--all` mount one busy or hostile connection cannot hold up every other instance's answers.
+    static let eventLoopThreads = min(max(System.coreCount, 2), 4)
 
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }

@@ -38,9 +38,6 @@ struct SimCommand: AsyncParsableCommand {
                 await simulator.stop()
                 throw error
             }
-            // The registered socket is what outlives the process; the kernel closes the rest.
-            let path = simulator.path
-            Termination.releasing { unlink(path) }
             Console.say("ukfs: simulating instance '\(name)' at \(simulator.path) (Ctrl-C to stop)")
             for listener in extra { Console.say("ukfs: also listening on \(listener.address)") }
             await Termination.serveForever()
@@ -69,6 +66,9 @@ struct SimulatorProcess {
         try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
         guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
         let store = SimulatedStore(name: name, scale: scale)
+        // The socket is what outlives the process (the kernel closes the rest): a signal from the
+        // moment it may exist removes it.
+        Termination.releasing { unlink(path) }
         let oldMask = umask(0o177)   // the socket is born 0600
         defer { umask(oldMask) }
         do {

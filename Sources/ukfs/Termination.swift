@@ -35,6 +35,14 @@ enum Termination {
         _exit(128 + signal)
     }
 
+    /// Called as main returns: if a termination began, its release may have ended the command's
+    /// own flow (an unmount ends the FUSE loop), and the process must still die by the signal, not
+    /// exit 0 first.
+    static func awaitEndIfEnding() {
+        guard ending.load(ordering: .acquiring) else { return }
+        while true { pause() }
+    }
+
     /// For commands that serve until stopped (sim, export): suspends for good; the signal thread
     /// ends the process after the command's releases.
     static func serveForever() async -> Never {

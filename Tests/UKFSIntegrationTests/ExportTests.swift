@@ -114,4 +114,43 @@ struct ExportTests {
         let unknown = guest.ukfs(["export", "nosuch"])
         #expect(unknown.status == 1 && unknown.stderr.contains("unknown instance 'nosuch'"), "\(unknown)")
     }
+
+    @Test("connections are capped and a malformed request's connection is closed after its 400")
+    func connectionLimits() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        let (export, url) = try Self.export(guest, ["vm1"])
+        defer { export.stop() }
+        let port = try #require(url.split(separator: ":").last?.split(separator: "/").first.map(String.init))
+        // 100 idle clients: the first 64 are kept, the rest closed at once (read gives EOF).
+        let idle = Shell.run(["/usr/bin/python3", "-c", """
+            import socket, time
+            conns = [socket.create_connection(("127.0.0.1", \(port))) for _ in range(100)]
+            time.sleep(1.5)
+            closed = 0
+            for c in conns:
+                c.settimeout(0.05)
+                try:
+                    if c.recv(1) == b"": closed += 1
+                except socket.timeout:
+                    pass
+            print(closed)
+            """], timeout: 30)
+        #expect(Int(idle.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == 36, "\(idle)")
+        #expect(Self.scrape(url).contains("ukfs_up{ukstore_instance=\"vm1\"} 1"), "closed clients free their places")
+        let malformed = Shell.run(["/usr/bin/python3", "-c", """
+            import socket
+            c = socket.create_connection(("127.0.0.1", \(port)))
+            c.settimeout(5)
+            c.sendall(b"NOT HTTP AT ALL\\r\\n\\r\\n")
+            data = b""
+            while True:
+                chunk = c.recv(4096)
+                if not chunk: break
+                data += chunk
+            print(data.split(b"\\r\\n")[0].decode(), b"connection: close" in data.lower(), "closed")
+            """], timeout: 30)
+        #expect(malformed.stdout == "HTTP/1.1 400 Bad Request True closed\n", "\(malformed)")
+    }
 }

@@ -23,7 +23,17 @@ final class HostileGuest: @unchecked Sendable {
         case evilNames
         /// After WATCH, floods events and answers to requests never made, then behaves.
         case flood
+        /// While `attacking`, streams fake frame headers (`U K ff ff <valid header CRC>`: each claims
+        /// a 64 KiB frame) at full speed on every connection and answers nothing; else behaves.
+        case fakeHeaders
+        /// Completes the handshake, then hangs up at once: a guest that flaps.
+        case flapping
+        /// `label` reads as a string over the announced max_string, then one with a NUL, in turn.
+        case badStrings
     }
+
+    /// For `.fakeHeaders`: whether the attack is on.
+    let attacking = Atomic<Bool>(false)
 
     let path: String
     let behaviour: Behaviour
@@ -85,7 +95,15 @@ final class HostileGuest: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        defer { close(fd) }
+        let ended = EndFlag(withStreamer: behaviour == .fakeHeaders)
+        if behaviour == .fakeHeaders {
+            Thread { [self] in stream(fd, until: ended) }.start()
+        }
+        defer {
+            // The streamer writes to this descriptor: close it only once the streamer is done.
+            ended.end()
+            close(fd)
+        }
         var receiver = FrameReceiver()
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !stopped.load(ordering: .acquiring) {
@@ -99,7 +117,9 @@ final class HostileGuest: @unchecked Sendable {
                     transmit(fd, (0..<200).map { _ in UInt8.random(in: 0...255) })
                     continue
                 }
+                if behaviour == .fakeHeaders && attacking.load(ordering: .relaxed) { continue }
                 respond(fd, rid: rid, request: request)
+                if behaviour == .flapping, case .hello = request { return }
             }
         }
     }
@@ -112,8 +132,10 @@ final class HostileGuest: @unchecked Sendable {
         case .list(.root, _):
             var children = [ListedChild(kind: .library, id: 0, name: Array("libtest".utf8))]
             if behaviour == .evilNames {
-                for (index, name) in ["a/b", "..", ".", "x\0y", "libtest", "good"].enumerated() {
-                    children.append(ListedChild(kind: .library, id: UInt64(10 + index), name: Array(name.utf8)))
+                let names: [[UInt8]] = ["a/b", "..", ".", "x\0y", "libtest", "good", "esc\u{1b}[31mred", "c1\u{9b}2J"].map { Array($0.utf8) }
+                    + [[0x62, 0x61, 0x64, 0xFF, 0xFE]]   // not UTF-8
+                for (index, name) in names.enumerated() {
+                    children.append(ListedChild(kind: .library, id: UInt64(10 + index), name: name))
                 }
             }
             answer(fd, rid, .list(ListPage(generation: 1, total: children.count, children: children)))
@@ -132,6 +154,9 @@ final class HostileGuest: @unchecked Sendable {
                 switch ref.entry {
                 case 1: .value(.unsigned(.u64, reads.add(1, ordering: .relaxed).newValue))
                 case 2: .value(.unsigned(.u8, UInt64(knob.load(ordering: .relaxed))))
+                case 3 where behaviour == .badStrings:
+                    .value(.charp(reads.add(1, ordering: .relaxed).newValue % 2 == 1
+                        ? [UInt8](repeating: 0x78, count: 2000) : Array("a\0b".utf8)))
                 case 3: .value(.charp(label.withLock { $0 }))
                 default: .error(WireErrno.ENOENT)
                 }
@@ -164,6 +189,21 @@ final class HostileGuest: @unchecked Sendable {
         }
     }
 
+    /// The fake-header stream, 64 KiB at a time, for as long as the attack is on and the host reads.
+    private func stream(_ fd: Int32, until ended: EndFlag) {
+        let length: UInt16 = 0xFFFF
+        let header: [UInt8] = [FrameEncoder.magic0, FrameEncoder.magic1, 0xFF, 0xFF, Checksum.crc8(length: length)]
+        let chunk = Array([[UInt8]](repeating: header, count: 65536 / header.count).joined())
+        while !ended.isEnded && !stopped.load(ordering: .acquiring) {
+            if attacking.load(ordering: .relaxed) {
+                if !transmit(fd, chunk) { usleep(10_000) }
+            } else {
+                usleep(5_000)
+            }
+        }
+        ended.streamerDone()
+    }
+
     /// Events for objects that do not exist, and answers nobody asked for.
     private func flood(_ fd: Int32) {
         var bytes: [UInt8] = []
@@ -183,14 +223,48 @@ final class HostileGuest: @unchecked Sendable {
     private let writeLock = NSLock()
 
     /// Writes all of `bytes`; MSG_NOSIGNAL so a host that hung up cannot SIGPIPE the test runner.
-    private func transmit(_ fd: Int32, _ bytes: [UInt8]) {
+    @discardableResult
+    private func transmit(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         writeLock.lock()
         defer { writeLock.unlock() }
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written <= 0 { return }
+            if written <= 0 { return false }
             offset += written
         }
+        return true
+    }
+}
+
+/// One connection's end, shared by its reader and its streamer thread: the reader waits for the
+/// streamer to stop before closing the descriptor, which could otherwise be reused meanwhile.
+private final class EndFlag: @unchecked Sendable {
+    // @unchecked: state behind the condition's lock.
+    private let condition = NSCondition()
+    private var ended = false
+    private var streamerRunning: Bool
+
+    init(withStreamer: Bool) { streamerRunning = withStreamer }
+
+    var isEnded: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return ended
+    }
+
+    /// Marks the end; waits for the streamer, if one runs, to finish.
+    func end() {
+        condition.lock()
+        ended = true
+        while streamerRunning { condition.wait() }
+        condition.unlock()
+    }
+
+    func streamerDone() {
+        condition.lock()
+        streamerRunning = false
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -71,7 +71,7 @@ struct RobustnessTests {
         #expect(instance.sh("ls \"$M/libtest\"").stdout == "knob\nlabel\nvalue\n")
     }
 
-    @Test("names with /, NUL, . or .., and duplicates never reach the kernel")
+    @Test("names with /, NUL, . or .., control characters, invalid UTF-8, and duplicates never reach the kernel")
     func evilNames() throws {
         let (instance, guest) = try hostile(.evilNames)
         defer { guest.stop(); instance.stop() }
@@ -80,6 +80,25 @@ struct RobustnessTests {
         #expect(listed == ".ukfs\ngood\nlibtest\n", "\(listed.debugDescription)")
         let find = instance.sh("find \"$M\" -type f -exec cat {} + >/dev/null")
         #expect(find.status == 0, "\(find)")
+        let printed = instance.sh("find \"$M\"").stdout
+        #expect(!printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
+                "no control character reaches a terminal: \(printed.debugDescription)")
+        let scripted = instance.ukfs(["ls", "unix:" + instance.socket])
+        #expect(scripted.stdout == "good\nlibtest\n", "ukfs ls applies the same rules: \(scripted)")
+    }
+
+    @Test("a string over the guest's max_string, or with a NUL, is refused and reads as EIO")
+    func badStrings() throws {
+        let (instance, guest) = try hostile(.badStrings)
+        defer { guest.stop(); instance.stop() }
+        try instance.mountOnly()
+        for _ in 0..<2 {
+            let read = instance.sh("cat \"$M/libtest/label\"")
+            #expect(read.status != 0 && read.stderr.contains("Input/output error") && read.stdout.isEmpty, "\(read)")
+        }
+        #expect(instance.read("libtest/knob") == "1\n", "the other entries still read")
+        let scripted = instance.ukfs(["get", "unix:" + instance.socket, "libtest/label"])
+        #expect(scripted.status == 5 && scripted.stdout.isEmpty, "\(scripted)")
     }
 
     @Test("an event flood and answers never asked for change nothing a reader sees")
@@ -142,19 +161,42 @@ struct RobustnessTests {
         #expect(instance.read("libukprint/console_lvl") == "3\n")
     }
 
-    @Test("after a SIGKILL, the next mount detects the stale mountpoint, says so and recovers it")
+    @Test("a server SIGKILLed while read, with readers running: the next mount says so and recovers it")
     func staleMount() throws {
         let instance = try Instance()
         defer { instance.stop() }
         try instance.startGuest()
         let pid = try #require(instance.spawnMounting(["mount", "vm1", instance.mountpoint, "-f"]))
+        // Used: the kernel now holds the root's attributes for 60 s, so stat() of the dead mount
+        // would still succeed — the decision must not rest on it.
+        #expect(instance.read("libukprint/console_lvl") == "3\n")
+        #expect(instance.sh("ls \"$M\" >/dev/null && stat \"$M\" >/dev/null").status == 0)
+        let readers = try #require(Shell.spawn(["/bin/bash", "-c", """
+            for i in 1 2 3 4; do (while :; do cat "$M/net/eth0/rx_bytes" >/dev/null 2>&1; done) & done; wait
+            """], environment: ["M": instance.mountpoint]))
+        defer { kill(-readers, SIGKILL); Shell.terminate(readers, signal: SIGKILL) }
+        usleep(300_000)
         #expect(Shell.terminate(pid, signal: SIGKILL, grace: 10) != 0)
-        #expect(instance.sh("ls \"$M\"").stderr.contains("Transport endpoint is not connected"))
+        #expect(instance.isMountedInKernel)
         let again = instance.ukfs(["mount", "vm1", instance.mountpoint])
         instance.mounted = again.status == 0
         #expect(again.status == 0, "\(again)")
         #expect(again.stderr.contains("left mounted by a ukfs that died; recovering it"), "\(again)")
         #expect(instance.read("libukprint/console_lvl") == "3\n")
+        let busy = instance.ukfs(["mount", "vm1", instance.mountpoint])
+        #expect(busy.status == 1 && busy.stderr.contains("already mounted"), "a live mount is not stale: \(busy)")
+    }
+
+    @Test("a mountpoint inside a ukfs mount is refused with one line")
+    func mountInsideMount() throws {
+        let instance = try Instance()
+        defer { instance.stop() }
+        try instance.mount()
+        let inside = instance.ukfs(["mount", "vm1", instance.mountpoint + "/libuknetdev"])
+        #expect(inside.status == 1 && inside.stderr.split(separator: "\n").count == 1, "\(inside)")
+        #expect(inside.stderr.contains("is inside the ukfs mount at \(instance.mountpoint)"), "\(inside)")
+        let insideAll = instance.ukfs(["mount", "--all", instance.mountpoint + "/libukalloc"])
+        #expect(insideAll.status == 1 && insideAll.stderr.contains("is inside the ukfs mount"), "\(insideAll)")
     }
 
     @Test("a registry socket owned by another user is refused")
@@ -165,5 +207,12 @@ struct RobustnessTests {
         #expect(chown(instance.socket, 65534, 65534) == 0)
         let result = instance.ukfs(["mount", "vm1", instance.mountpoint])
         #expect(result.status == 1 && result.stderr.contains("belongs to uid 65534"), "\(result)")
+        // list applies the same rule, also through a symlink in the registry.
+        #expect(symlink(instance.socket, instance.registry + "/vm2.sock") == 0)
+        let list = instance.ukfs(["list"])
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("vm1 ") && $0.contains("refused: owned by uid 65534") }, "\(list)")
+        #expect(lines.contains { $0.hasPrefix("vm2 ") && $0.contains("refused") }, "\(list)")
+        #expect(!list.stdout.contains(" answering"), "\(list)")
     }
 }

@@ -45,7 +45,7 @@ struct ExportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let (host, port) = try Self.listenAddress(listen)
             let logger = LoggingSetup.logger("ukfs.export", level: logLevel)
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: MountCommand.eventLoopThreads)
             let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
             let exporters = ExporterSet(group: group, timeout: duration, logger: logger)
             if !all {

@@ -1,19 +1,34 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A minimal HTTP/1.1 server for Prometheus: `GET /metrics` runs `scrape` and answers its text;
-/// `/` says where the metrics are; anything else is 404. Keep-alive as the client asks.
+/// `/` says where the metrics are; anything else is 404. Keep-alive as the client asks — within
+/// bounds, since anyone who can reach the port can open connections: at most `maxConnections`
+/// at a time (more are closed at once), each closed after `idleTimeout` without traffic, and
+/// closed after a malformed request (whose 400 says `Connection: close`).
 enum MetricsHTTPServer {
     typealias Scrape = @Sendable () async -> String
 
+    static let maxConnections = 64
+    static let idleTimeout = TimeAmount.seconds(30)
+
     static func start(host: String, port: Int, group: EventLoopGroup, scrape: @escaping Scrape) async throws -> Channel {
-        try await ServerBootstrap(group: group)
+        let open = Atomic<Int>(0)
+        return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsHandler(scrape: scrape))
+                guard open.add(1, ordering: .relaxed).newValue <= maxConnections else {
+                    open.subtract(1, ordering: .relaxed)
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in open.subtract(1, ordering: .relaxed) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(scrape: scrape))
                 }
             }
             .bind(host: host, port: port).get()
@@ -28,6 +43,19 @@ final class MetricsHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
 
     init(scrape: @escaping MetricsHTTPServer.Scrape) { self.scrape = scrape }
+
+    /// A malformed request: NIO's error handler has answered 400 with `Connection: close`; close.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {

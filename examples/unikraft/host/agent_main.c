@@ -16,7 +16,7 @@
 #include "catalog.h"
 #include "port.h"
 #include "sim.h"
-#include "transport.h"
+#include "transport_fd.h"
 
 static volatile sig_atomic_t stop_sig;
 static volatile int stop;

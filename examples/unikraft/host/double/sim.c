@@ -73,17 +73,17 @@ static int nb_enomem(void *c, __u64 *o) { (void)c; *o = 0; return 0; }
 /* Defined in reverse: upstream's section holds a library's static entries
  * in reverse order of definition, and the agent must not rely on order. */
 struct uk_store_entry dbl_sec_libukalloc[DBL_N_LIBUKALLOC] = {
-	UK_STORE_STATIC_ENTRY_INIT(0x0b, "nb_enomem", u64, nb_enomem, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x0a, "max_mem_use", s64, max_mem_use, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x09, "cur_mem_use", s64, cur_mem_use, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x08, "max_nb_allocs", s64, max_nb_allocs, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x07, "cur_nb_allocs", s64, cur_nb_allocs, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x06, "tot_nb_frees", u64, tot_nb_frees, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x05, "tot_nb_allocs", u64, tot_nb_allocs, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x04, "min_alloc_size", u64, min_alloc_size, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x03, "max_alloc_size", u64, max_alloc_size, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x02, "last_alloc_size", u64, last_alloc_size, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x01, "cur_mem_free", u64, cur_mem_free, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x0b, "nb_enomem", u64, nb_enomem, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x0a, "max_mem_use", s64, max_mem_use, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x09, "cur_mem_use", s64, cur_mem_use, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x08, "max_nb_allocs", s64, max_nb_allocs, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x07, "cur_nb_allocs", s64, cur_nb_allocs, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x06, "tot_nb_frees", u64, tot_nb_frees, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x05, "tot_nb_allocs", u64, tot_nb_allocs, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x04, "min_alloc_size", u64, min_alloc_size, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x03, "max_alloc_size", u64, max_alloc_size, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x02, "last_alloc_size", u64, last_alloc_size, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x01, "cur_mem_free", u64, cur_mem_free, NULL),
 };
 
 /* --- libukfalloc (static + falloc0) ---------------------------------------- */
@@ -92,8 +92,8 @@ static int falloc_free(void *c, __u64 *o) { (void)c; *o = FALLOC_TOTAL - 64 * Mi
 static int falloc_total(void *c, __u64 *o) { (void)c; *o = FALLOC_TOTAL; return 0; }
 
 struct uk_store_entry dbl_sec_libukfalloc[DBL_N_LIBUKFALLOC] = {
-	UK_STORE_STATIC_ENTRY_INIT(0x02, "total_memory_global", u64, falloc_total, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x01, "free_memory_global", u64, falloc_free, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x02, "total_memory_global", u64, falloc_total, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x01, "free_memory_global", u64, falloc_free, NULL),
 };
 
 /* --- libuknetdev (netdev<N>) ------------------------------------------------ */
@@ -122,15 +122,19 @@ static int fifo(void *c, __u64 *o) { (void)c; *o = 0; return 0; }
 
 static int netdev_create(unsigned k)
 {
+	/* Declared as lib/uknetdev/stats.c declares them, with string
+	 * literals, which UK_STORE_ENTRY stringifies once more: the names in
+	 * the store carry the quotes ("\"rx_bytes\""), and the agent must
+	 * serve them plain. */
 	const struct uk_store_entry *tmpl[] = {
-		UK_STORE_ENTRY(0x01, tx_bytes, u64, tx_bytes, NULL),
-		UK_STORE_ENTRY(0x02, tx_packets, u64, tx_packets, NULL),
-		UK_STORE_ENTRY(0x03, tx_errors, u64, tx_errors, NULL),
-		UK_STORE_ENTRY(0x04, tx_fifo, u64, fifo, NULL),
-		UK_STORE_ENTRY(0x10, rx_bytes, u64, rx_bytes, NULL),
-		UK_STORE_ENTRY(0x20, rx_packets, u64, rx_packets, NULL),
-		UK_STORE_ENTRY(0x30, rx_errors, u64, rx_errors, NULL),
-		UK_STORE_ENTRY(0x40, rx_fifo, u64, fifo, NULL),
+		UK_STORE_ENTRY(0x01, "tx_bytes", u64, tx_bytes, NULL),
+		UK_STORE_ENTRY(0x02, "tx_packets", u64, tx_packets, NULL),
+		UK_STORE_ENTRY(0x03, "tx_errors", u64, tx_errors, NULL),
+		UK_STORE_ENTRY(0x04, "tx_fifo", u64, fifo, NULL),
+		UK_STORE_ENTRY(0x10, "rx_bytes", u64, rx_bytes, NULL),
+		UK_STORE_ENTRY(0x20, "rx_packets", u64, rx_packets, NULL),
+		UK_STORE_ENTRY(0x30, "rx_errors", u64, rx_errors, NULL),
+		UK_STORE_ENTRY(0x40, "rx_fifo", u64, fifo, NULL),
 		NULL,
 	};
 	char name[16];
@@ -165,7 +169,7 @@ static int get_console_lvl(void *c, __u8 *o) { (void)c; *o = console_lvl; return
 static int set_console_lvl(void *c, __u8 v) { (void)c; console_lvl = v; return 0; }
 
 struct uk_store_entry dbl_sec_libukprint[DBL_N_LIBUKPRINT] = {
-	UK_STORE_STATIC_ENTRY_INIT(0x01, "console_lvl", u8, get_console_lvl, set_console_lvl),
+	DBL_STORE_STATIC_ENTRY_INIT(0x01, "console_lvl", u8, get_console_lvl, set_console_lvl),
 };
 
 /* --- libuksched (cpu0, cpu1) -------------------------------------------- */
@@ -214,9 +218,9 @@ static int set_hostname(void *c, const char *v)
 static int uptime_ms(void *c, __u64 *o) { (void)c; *o = dbl_sim_uptime_ms(); return 0; }
 
 struct uk_store_entry dbl_sec_appsim[DBL_N_APPSIM] = {
-	UK_STORE_STATIC_ENTRY_INIT(0x03, "uptime_ms", u64, uptime_ms, NULL),
-	UK_STORE_STATIC_ENTRY_INIT(0x02, "hostname", charp, get_hostname, set_hostname),
-	UK_STORE_STATIC_ENTRY_INIT(0x01, "netdev_count", u8, get_netdev_count, set_netdev_count),
+	DBL_STORE_STATIC_ENTRY_INIT(0x03, "uptime_ms", u64, uptime_ms, NULL),
+	DBL_STORE_STATIC_ENTRY_INIT(0x02, "hostname", charp, get_hostname, set_hostname),
+	DBL_STORE_STATIC_ENTRY_INIT(0x01, "netdev_count", u8, get_netdev_count, set_netdev_count),
 };
 
 static void add_object(__u16 lib, __u64 id, const char *name,

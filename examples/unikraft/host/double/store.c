@@ -55,7 +55,7 @@ static long live_objects;
 
 static const char *const libnames[__UKLIBID_COUNT__] = {
 	"libukalloc", "libukfalloc", "libuknetdev", "libukprint",
-	"libuksched", "appsim",
+	"libuksched", "appsim", "libukstoreagent",
 };
 
 __u16 uk_libid_count(void)

@@ -1,4 +1,5 @@
-/* Test-side tools, independent of the agent's code: a parser for
+/* Test-side tools, independent of the agent's code (inline: each test file
+ * uses its own part of them): a parser for
  * docs/vectors/protocol-v1.txt, a reader, a receiver following §2.3 and the
  * canonical renderer of §9. The tests hold the agent against these. */
 #ifndef TEST_VECTORS_H
@@ -22,7 +23,7 @@ struct vector {
 	char *msgs[MAX_MSGS];
 };
 
-static int hexval(int c)
+static inline int hexval(int c)
 {
 	if (c >= '0' && c <= '9') return c - '0';
 	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -31,7 +32,7 @@ static int hexval(int c)
 }
 
 /* Returns the number of vectors, or -1. */
-static int load_vectors(const char *path, struct vector *v, int maxv)
+static inline int load_vectors(const char *path, struct vector *v, int maxv)
 {
 	FILE *f = fopen(path, "r");
 	static char line[1 << 16];
@@ -84,13 +85,13 @@ struct tr {
 	int bad;
 };
 
-static unsigned tr_u8(struct tr *r)
+static inline unsigned tr_u8(struct tr *r)
 {
 	if (r->off >= r->n) { r->bad = 1; return 0; }
 	return r->p[r->off++];
 }
 
-static uint64_t tr_var(struct tr *r)
+static inline uint64_t tr_var(struct tr *r)
 {
 	uint64_t v = 0;
 
@@ -106,7 +107,7 @@ static uint64_t tr_var(struct tr *r)
 	return 0;
 }
 
-static int64_t tr_svar(struct tr *r)
+static inline int64_t tr_svar(struct tr *r)
 {
 	uint64_t z = tr_var(r);
 
@@ -114,10 +115,10 @@ static int64_t tr_svar(struct tr *r)
 }
 
 /* --- canonical rendering (§9) --- */
-static void cat(char *out, size_t cap, const char *fmt, ...)
+static inline void cat(char *out, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #include <stdarg.h>
-static void cat(char *out, size_t cap, const char *fmt, ...)
+static inline void cat(char *out, size_t cap, const char *fmt, ...)
 {
 	size_t l = strlen(out);
 	va_list ap;
@@ -127,7 +128,7 @@ static void cat(char *out, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void quote(char *out, size_t cap, const uint8_t *s, size_t n)
+static inline void quote(char *out, size_t cap, const uint8_t *s, size_t n)
 {
 	cat(out, cap, "\"");
 	for (size_t i = 0; i < n; i++) {
@@ -143,7 +144,7 @@ static const char *const tnames[] = { "?", "s8", "u8", "s16", "u16", "s32",
 	"u32", "s64", "u64", "uptr", "charp" };
 
 /* value after its tag; returns 0 when malformed */
-static int rvalue(struct tr *r, unsigned tag, char *out, size_t cap)
+static inline int rvalue(struct tr *r, unsigned tag, char *out, size_t cap)
 {
 	static const int64_t smin[] = { 0, -128, 0, -32768, 0, -2147483647 - 1 };
 	static const int64_t smax[] = { 0, 127, 0, 32767, 0, 2147483647 };
@@ -173,7 +174,7 @@ static int rvalue(struct tr *r, unsigned tag, char *out, size_t cap)
 }
 
 /* Renders one payload. to_guest: requests; else answers and events. */
-static void render(int to_guest, const uint8_t *p, size_t n, char *out, size_t cap)
+static inline void render(int to_guest, const uint8_t *p, size_t n, char *out, size_t cap)
 {
 	struct tr r = { p, n, 3, 0 };
 	unsigned type = p[0], rid = p[1] | p[2] << 8;
@@ -328,7 +329,7 @@ done:
 
 /* --- receiver (§2.3) over a complete stream; the stream's end counts as
  * the inter-byte timeout for a begun frame. Calls fn for each payload. */
-static uint8_t t_crc8(const uint8_t *p, size_t n)
+static inline uint8_t t_crc8(const uint8_t *p, size_t n)
 {
 	unsigned c = 0;
 
@@ -339,7 +340,7 @@ static uint8_t t_crc8(const uint8_t *p, size_t n)
 	return (uint8_t)c;
 }
 
-static uint16_t t_crc16(const uint8_t *p, size_t n)
+static inline uint16_t t_crc16(const uint8_t *p, size_t n)
 {
 	unsigned c = 0xffff;
 
@@ -350,7 +351,7 @@ static uint16_t t_crc16(const uint8_t *p, size_t n)
 	return (uint16_t)c;
 }
 
-static int receive(const uint8_t *s, size_t n, unsigned max,
+static inline int receive(const uint8_t *s, size_t n, unsigned max,
 		   void (*fn)(void *, const uint8_t *, size_t), void *ctx)
 {
 	size_t i = 0;

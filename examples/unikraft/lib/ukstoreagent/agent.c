@@ -35,9 +35,23 @@ void ua_agent_new_link(struct ua_agent *a)
 	ua_catalog_watch(0);
 }
 
+/* The agent uk_storeagent_stats() reports on: an image runs one. */
+static const struct ua_agent *reported;
+
+void ua_agent_stats(struct ua_agent_stats *st)
+{
+	const struct ua_agent *a = reported;
+
+	if (a)
+		*st = a->stats;
+	else
+		memset(st, 0, sizeof(*st));
+}
+
 void ua_agent_init(struct ua_agent *a, const struct ua_io *io,
 		   const char *name, const uint8_t boot_id[8])
 {
+	reported = a;
 	memset(a, 0, sizeof(*a));
 	a->io = io;
 	a->rx_max = UA_MAX_PAYLOAD;

@@ -58,6 +58,10 @@ struct ua_agent {
 void ua_agent_init(struct ua_agent *a, const struct ua_io *io,
 		   const char *name, const uint8_t boot_id[8]);
 
+/* The counters of the agent initialised last (zero before any), for
+ * uk_storeagent_stats(); any thread may call it. */
+void ua_agent_stats(struct ua_agent_stats *st);
+
 /* A new peer on a connection-oriented link: forget buffered bytes, the
  * negotiated sizes and the subscription; the store state stays. */
 void ua_agent_new_link(struct ua_agent *a);

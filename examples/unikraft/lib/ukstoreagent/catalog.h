@@ -98,6 +98,7 @@ struct ua_catalog_stats {
 	uint32_t table_full;     /* creations not recorded: table full */
 	uint32_t events_dropped; /* events lost: queue full */
 	uint32_t orphans;        /* objects unlisted: only our reference left */
+	uint32_t names_skipped;  /* names left out now: invalid, or repeated */
 };
 void ua_catalog_stats(struct ua_catalog_stats *st);
 

@@ -22,20 +22,6 @@
 static struct ua_agent agent;
 static struct ua_io io;
 
-void ukstoreagent_stats(struct ukstoreagent_stats *st)
-{
-	struct ua_catalog_stats cs;
-
-	ua_catalog_stats(&cs);
-	st->frames = agent.stats.frames;
-	st->discarded = agent.stats.discarded;
-	st->timeouts = agent.stats.timeouts;
-	st->malformed = agent.stats.malformed;
-	st->objects = cs.objects;
-	st->table_full = cs.table_full;
-	st->events_dropped = cs.events_dropped;
-}
-
 /* The UART's I/O port base, chosen in Kconfig. */
 #if CONFIG_LIBUKSTOREAGENT_COM3
 #define UA_COM_NAME "COM3"

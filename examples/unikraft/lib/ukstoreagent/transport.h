@@ -1,31 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Transports: each fills a struct ua_io (agent.h) with read/write callbacks.
- * - ns16550: a COM port found by name through uk_console_get(), read with
- *   uk_console_in_direct(), written at its I/O port (no LF -> CRLF), polled (transport_ns16550.c, Unikraft only);
- * - fd: any POSIX file descriptor: a virtio-console port under
- *   /dev/virtio-ports/, an accepted AF_VSOCK, TCP or Unix stream socket
- *   (transport_fd.c; also the host build's transport).
+ * Transports fill a struct ua_io (agent.h) with read/write callbacks. In a
+ * Unikraft image the only one is the UART below; the host build serves a
+ * Unix socket (host/transport_fd.c).
  */
 #ifndef UKSTOREAGENT_TRANSPORT_H
 #define UKSTOREAGENT_TRANSPORT_H
 
 #include "agent.h"
-
-struct ua_fd {
-	int fd;
-};
-
-void ua_fd_io(struct ua_io *io, struct ua_fd *f);
-/* Listening sockets; return the fd or a negative errno. */
-int ua_fd_listen_unix(const char *path);
-int ua_fd_listen_tcp(unsigned port);
-int ua_fd_listen_vsock(unsigned port);
-/* Waits for a connection, checking *stop every 100 ms. Returns the fd,
- * -EINTR when stopped, or another negative errno. */
-int ua_fd_accept(int lfd, volatile const int *stop);
-/* Opens a character device (a virtio-console port) for reading and writing. */
-int ua_fd_open(const char *path);
 
 /* A 16550 UART at an x86 I/O port base (COM2 0x2f8, COM3 0x3e8, COM4 0x2e8),
  * polled (transport_uart.c). */

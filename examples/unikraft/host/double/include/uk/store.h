@@ -107,14 +107,32 @@ struct uk_store_event_data {
 	__u64 object_id;
 };
 
-/* Static entry in library `lib`'s section (the double names sections by
- * array, see <uk/bits/store_array.h>). */
-#define UK_STORE_STATIC_ENTRY_INIT(eid, ename, e_type, e_get, e_set)	\
+/* Double-only: the initialiser of one static entry named by the string
+ * ename. sim.c fills its per-library "sections" (arrays) with it. */
+#define DBL_STORE_STATIC_ENTRY_INIT(eid, ename, e_type, e_get, e_set)	\
 	{ .id = (eid), .name = (char *)(ename),				\
 	  .type = UK_STORE_ENTRY_TYPE(e_type),				\
 	  .get.e_type = (e_get), .set.e_type = (e_set),			\
 	  .flags = UK_STORE_ENTRY_FLAG_STATIC }
 
+/* A static entry of the library being compiled, as upstream places it: in
+ * a section of that library's own, named from __LIBNAME__ (which the build
+ * defines per library, -D__LIBNAME__=libfoo). The double's section names
+ * are C identifiers so that the linker provides __start_/__stop_ bounds
+ * (see <uk/bits/store_array.h>). `entry` is a bare name: it is
+ * stringified, and also names the variable. */
+#define DBL_STATIC_SECTION(lib) "uk_store_lib_" STRINGIFY(lib)
+#define UK_STORE_STATIC_ENTRY(eid, entry, e_type, e_get, e_set)		\
+	static const struct uk_store_entry __used __align8		\
+	__attribute__((section(DBL_STATIC_SECTION(__LIBNAME__))))	\
+	dbl_static_entry_##entry =					\
+		DBL_STORE_STATIC_ENTRY_INIT(eid, STRINGIFY(entry),	\
+					    e_type, e_get, e_set)
+
+/* One entry of an object's template. Upstream passes `_name` through
+ * STRINGIFY, expanding macros first: a bare name gives a plain string, and
+ * a string literal ("rx_bytes", as lib/uknetdev/stats.c writes) gives a
+ * name that keeps its quote characters. The double does the same. */
 #define UK_STORE_ENTRY(_id, _name, _type, _get, _set)			\
 	(&(struct uk_store_entry) {					\
 		.id = _id, .name = (char *)STRINGIFY(_name),		\
