@@ -27,18 +27,28 @@ final class MountStatus: Sendable {
         var connection: ConnectionState = .connected
         var hello: HelloInfo?
         var generation: UInt64 = 0
+        var line: GuestLine?
     }
 
     let instanceName: String
     let address: BridgeAddress
+    /// Where the guest's line is shared (a registered name), nil for an address reached directly.
+    let share: ShareLocation?
     private let state = Mutex(State())
     /// Requests that timed out since the guest last answered anything. Atomic, not in `state`:
     /// every answer resets it, and that is the hot path.
     private let unanswered = Atomic<Int>(0)
 
-    init(instanceName: String, address: BridgeAddress) {
+    init(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil) {
         self.instanceName = instanceName
         self.address = address
+        self.share = share
+    }
+
+    /// The line the session uses now: how it is shared shows in `.ukfs/state`.
+    var line: GuestLine? {
+        get { state.withLock { $0.line } }
+        set { state.withLock { $0.line = newValue } }
     }
 
     var connection: ConnectionState {
@@ -74,6 +84,8 @@ final class MountStatus: Sendable {
         case .state:
             state.connection == .connected && unanswered > 0
                 ? "connected, not answering (\(unanswered) request\(unanswered == 1 ? "" : "s") timed out)"
+                : state.connection == .connected
+                ? "connected" + (state.line?.sharing().map { " (\($0))" } ?? "")
                 : state.connection.text
         case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
         case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"

@@ -57,7 +57,7 @@ struct MountCommand: AsyncParsableCommand {
         try await serve(at: Self.absolute(mountpoint ?? ""), serverArguments: [instance], ready: ready,
                         what: target.name) { mountpoint, options, group, logger, prepared in
             do throws(MountError) {
-                return try await FuseMount.mount(instanceName: target.name, address: target.address, at: mountpoint,
+                return try await FuseMount.mount(instanceName: target.name, address: target.address, share: target.share, at: mountpoint,
                                                  options: options, group: group, logger: logger, prepared: prepared)
             } catch {
                 if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
