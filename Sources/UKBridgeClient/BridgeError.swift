@@ -22,12 +22,15 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     case guest(errno: Int32)
     /// The guest answered with something that is not an answer to this request.
     case unexpectedAnswer
+    /// Another process holds the guest's only line and does not share it.
+    case lineHeld(BridgeAddress, holder: String)
 
     /// What a FUSE reader should get for this failure.
     public var errno: Int32 {
         switch self {
         case .guest(let errno): errno
-        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible: EIO
+        case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible,
+             .lineHeld: EIO
         }
     }
 
@@ -37,7 +40,7 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot reach \(address): \(problem)"
         case .noHandshake(let address):
             return "\(address) \(problem)"
-        case .incompatible(let address, _):
+        case .incompatible(let address, _), .lineHeld(let address, _):
             return "\(address) \(problem)"
         default:
             return problem
@@ -72,6 +75,8 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the guest answered: \(String(cString: strerror(errno)))"
         case .unexpectedAnswer:
             return "the guest answered with a message of the wrong kind"
+        case .lineHeld(_, let holder):
+            return "has one line, held by \(holder), which does not share it — wait for that command to end, or stop it"
         }
     }
 }

@@ -20,14 +20,22 @@ final class FirecrackerHandshake: ChannelInboundHandler, RemovableChannelHandler
         self.promise = promise
     }
 
-    /// Waits for `OK`; fails with why Firecracker refused, or after `timeout`.
-    func completed(within timeout: Duration, on eventLoop: EventLoop) async throws {
-        let promise = self.promise
+    /// Puts the handshake first in `channel`'s pipeline and waits for `OK`; fails with why
+    /// Firecracker refused, or after `timeout`. The handler is made and added on the channel's event
+    /// loop, so it never crosses threads: only its (Sendable) future does.
+    static func run(on channel: Channel, port: UInt32, within timeout: Duration) async throws {
+        let eventLoop = channel.eventLoop
+        let answered = try await eventLoop.submit { () -> EventLoopPromise<Void> in
+            let promise = eventLoop.makePromise(of: Void.self)
+            try channel.pipeline.syncOperations.addHandler(FirecrackerHandshake(port: port, promise: promise),
+                                                           position: .first)
+            return promise
+        }.get()
         let deadline = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            promise.fail(FirecrackerHandshakeError(reason: "no answer to CONNECT"))
+            answered.fail(FirecrackerHandshakeError(reason: "no answer to CONNECT"))
         }
         defer { deadline.cancel() }
-        try await promise.futureResult.get()
+        try await answered.futureResult.get()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

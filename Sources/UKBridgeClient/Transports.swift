@@ -16,10 +16,8 @@ enum Transports {
             return (try await bootstrap.connect(to: VsockAddress(cid: .init(rawValue: cid), port: .init(rawValue: port))).get(), nil)
         case .firecracker(let path, let port):
             let (channel, writer) = try await unixChannel(path, bootstrap: bootstrap)
-            let handshake = FirecrackerHandshake(port: port, promise: channel.eventLoop.makePromise())
             do {
-                try await channel.pipeline.addHandler(handshake, position: .first).get()
-                try await handshake.completed(within: timeout, on: channel.eventLoop)
+                try await FirecrackerHandshake.run(on: channel, port: port, within: timeout)
             } catch {
                 channel.close(promise: nil)
                 throw error

@@ -65,12 +65,13 @@ public final class FuseMount: @unchecked Sendable {
     /// Connects to the guest and mounts; throws with a user-facing reason on any failure.
     /// `prepared` gets the mount before the kernel has it, so a signal handler can unmount it from
     /// the first instant it exists (unmount() waits for a mount in progress).
-    public static func mount(instanceName: String, address: BridgeAddress, at mountpoint: String,
-                             options: MountOptions, group: EventLoopGroup, logger: Logger,
+    public static func mount(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
+                             at mountpoint: String, options: MountOptions, group: EventLoopGroup, logger: Logger,
                              prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
         try checkMountpoint(mountpoint)
         guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
-        let status = MountStatus(instanceName: instanceName, address: address, onChange: options.onStateChange)
+        let status = MountStatus(instanceName: instanceName, address: address, share: share,
+                                 onChange: options.onStateChange)
         let tree = NodeTable(metaFiles: MetaFile.allCases)
         let notifier = KernelNotifier()
         let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,

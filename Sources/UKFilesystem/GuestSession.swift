@@ -69,11 +69,14 @@ final class GuestSession: Sendable {
             state.attempts += 1
             return state.attempts
         }
-        let connection = try await BridgeConnection.connect(
-            to: status.address, group: group, timeout: timeout, logger: logger,
+        // Through the line's share when another process holds it; else holding it and sharing it.
+        let line = try await LineConnector.connect(
+            LineTarget(address: status.address, share: status.share), role: .holder,
+            group: group, timeout: timeout, logger: logger,
             onEvent: { [weak self] event in self?.handle(event) },
             onClose: { [weak self] in self?.connectionClosed(attempt: attempt) })
-        await adopt(connection, attempt: attempt)
+        status.line = line
+        await adopt(line.connection, attempt: attempt)
     }
 
     private func adopt(_ connection: BridgeConnection, attempt: UInt64) async {

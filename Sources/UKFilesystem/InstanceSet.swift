@@ -140,7 +140,8 @@ final class InstanceSet: Sendable {
 
     /// The first connection of a new socket; the folder appears only once the guest answered.
     private func connect(name: String, address: BridgeAddress, slot: UInt32) async {
-        let instance = MountedInstance(name: name, address: address, slot: slot, notifier: notifier, group: group,
+        let instance = MountedInstance(name: name, address: address, share: registry.share(for: name), slot: slot,
+                                       notifier: notifier, group: group,
                                        options: options, interrupts: interrupts, logger: logger)
         do throws(BridgeError) {
             try await instance.connect()

@@ -34,21 +34,32 @@ final class MountStatus: Sendable {
         var connection: ConnectionState = .connected
         var hello: HelloInfo?
         var generation: UInt64 = 0
+        var line: GuestLine?
     }
 
     let instanceName: String
     let address: BridgeAddress
     /// Told each new state (connected or not, and the `.ukfs/state` text): sd_notify's STATUS=.
     private let onChange: (@Sendable (Bool, String) -> Void)?
+    /// Where the guest's line is shared (a registered name), nil for an address reached directly.
+    let share: ShareLocation?
     private let state = Mutex(State())
     /// Requests that timed out since the guest last answered anything. Atomic, not in `state`:
     /// every answer resets it, and that is the hot path.
     private let unanswered = Atomic<Int>(0)
 
-    init(instanceName: String, address: BridgeAddress, onChange: (@Sendable (Bool, String) -> Void)? = nil) {
+    init(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
+         onChange: (@Sendable (Bool, String) -> Void)? = nil) {
         self.instanceName = instanceName
         self.address = address
+        self.share = share
         self.onChange = onChange
+    }
+
+    /// The line the session uses now: how it is shared shows in `.ukfs/state`.
+    var line: GuestLine? {
+        get { state.withLock { $0.line } }
+        set { state.withLock { $0.line = newValue } }
     }
 
     var connection: ConnectionState {
@@ -90,6 +101,8 @@ final class MountStatus: Sendable {
         case .state:
             state.connection == .connected && unanswered > 0
                 ? "connected, not answering (\(unanswered) request\(unanswered == 1 ? "" : "s") timed out)"
+                : state.connection == .connected
+                ? "connected" + (state.line?.sharing().map { " (\($0))" } ?? "")
                 : state.connection.text
         case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
         case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"

@@ -15,11 +15,11 @@ final class MountedInstance: Sendable {
     var root: UInt64 { filesystem.tree.root }
     var status: MountStatus { filesystem.status }
 
-    init(name: String, address: BridgeAddress, slot: UInt32, notifier: KernelNotifier, group: EventLoopGroup,
-         options: MountOptions, interrupts: InterruptibleRequests, logger: Logger) {
+    init(name: String, address: BridgeAddress, share: ShareLocation? = nil, slot: UInt32, notifier: KernelNotifier,
+         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests, logger: Logger) {
         var logger = logger
         logger[metadataKey: "instance"] = "\(name)"
-        let status = MountStatus(instanceName: name, address: address)
+        let status = MountStatus(instanceName: name, address: address, share: share)
         let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
         let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
                                    timeout: options.timeout, logger: logger)

@@ -7,47 +7,44 @@ import UKBridgeClient
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the instances in the registry and whether they answer.")
+        abstract: "List the instances in the registry, whether they answer, and who holds their line.",
+        discussion: "HOLDER is the process holding the guest's one line (pid and command); CLIENTS the local processes sharing it through that holder.")
 
     @Option(help: "How long to wait for each instance, in seconds.")
     var timeout: Double = 1
+
+    @Flag(help: "Print one JSON array: name, state, address, holder {pid, command} or null, clients.")
+    var json = false
 
     func run() async throws {
         let registry = InstanceRegistry()
         let names = registry.registeredNames()
         guard !names.isEmpty else {
-            Output.lines(["no instances registered in \(registry.folder)"])
+            Output.lines([json ? "[]" : "no instances registered in \(registry.folder)"])
             return
         }
         var logger = Logger(label: "ukfs.list") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let width = max(names.map(\.count).max() ?? 4, 4)
-        Output.lines(["NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE          ADDRESS"])
+        let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
+        var probes: [InstanceProbe] = []
         for name in names {
-            let path = registry.socketPath(for: name)
-            let state: String
-            // The rule of mount and get: a socket owned by another user (say, through a symlink
-            // in the registry) is not connected to.
-            switch registry.resolve(name) {
-            case .address(let address, _):
-                do {
-                    let connection = try await BridgeConnection.connect(
-                        to: address, group: group,
-                        timeout: .milliseconds(Int64(max(timeout, 0.05) * 1000)), logger: logger)
-                    state = "answering"
-                    connection.close()
-                } catch {
-                    state = "not answering"
-                }
-            case .foreign(_, _, let uid):
-                state = "refused: owned by uid \(uid)"
-            case .unknown, .invalid:
-                state = "refused: not a socket"
-            }
-            Output.lines([name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                          + state.padding(toLength: max(13, state.count), withPad: " ", startingAt: 0) + "  unix:" + path])
+            probes.append(await InstanceProbe.probe(name, registry: registry, group: group, timeout: duration, logger: logger))
         }
         try? await group.shutdownGracefully()
+        if json {
+            Output.lines(["[" + probes.map(\.json).joined(separator: ",") + "]"])
+            return
+        }
+        let width = max(names.map(\.count).max() ?? 4, 4)
+        let stateWidth = max(probes.map(\.state.text.count).max() ?? 13, 13)
+        let addressWidth = max(probes.map(\.address.count).max() ?? 7, 7)
+        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        var lines = [pad("NAME", width) + "  " + pad("STATE", stateWidth) + "  CLIENTS  " + pad("ADDRESS", addressWidth) + "  HOLDER"]
+        for probe in probes {
+            lines.append(pad(probe.name, width) + "  " + pad(probe.state.text, stateWidth) + "  "
+                         + pad(String(probe.clients), 7) + "  " + pad(probe.address, addressWidth) + "  " + probe.holderText)
+        }
+        Output.lines(lines)
     }
 }

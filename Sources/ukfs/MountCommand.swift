@@ -74,7 +74,7 @@ struct MountCommand: AsyncParsableCommand {
             var options = options
             options.source = instance
             do throws(MountError) {
-                return try await FuseMount.mount(instanceName: target.name, address: target.address, at: mountpoint,
+                return try await FuseMount.mount(instanceName: target.name, address: target.address, share: target.share, at: mountpoint,
                                                  options: options, group: group, logger: logger, prepared: prepared)
             } catch {
                 if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }

@@ -4,11 +4,18 @@ import UKBridgeClient
 struct ResolvedInstance {
     let name: String
     let address: BridgeAddress
+    /// Where the guest's line is shared: every name (and a registry socket's path) has one, so
+    /// whoever holds the line shares it and the others reach the guest through it.
+    let share: ShareLocation?
 
-    init(name: String, address: BridgeAddress) {
+    init(name: String, address: BridgeAddress, share: ShareLocation? = nil) {
         self.name = name
         self.address = address
+        self.share = share
     }
+
+    /// How to reach it: through the share when another process holds the line.
+    var line: LineTarget { LineTarget(address: address, share: share) }
 
     /// An address form; else a name in the registry; else a KraftKit machine (`kraft ps`); else
     /// one line saying all that was tried.
@@ -19,6 +26,7 @@ struct ResolvedInstance {
         case .success(let address?):
             self.name = Self.displayName(for: address)
             self.address = address
+            self.share = registry.share(for: address)
             return
         case .success(nil):
             break
@@ -27,11 +35,13 @@ struct ResolvedInstance {
         case .address(let address, let name):
             self.name = name ?? Self.displayName(for: address)
             self.address = address
+            self.share = name.map { registry.share(for: $0) } ?? registry.share(for: address)
         case .unknown(let name, let lookedIn):
             switch KraftKit.lookup(name) {
             case .found(_, let socket):
                 self.name = name
                 self.address = .unix(path: socket)
+                self.share = registry.share(for: name)
             case .notFound(let why):
                 throw CLIError("unknown instance '\(name)': no socket at \(lookedIn), and \(why) — start it (ukfs sim \(name)), list known ones (ukfs list), or give an address (\(BridgeAddress.forms))")
             }

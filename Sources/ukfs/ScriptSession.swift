@@ -24,14 +24,16 @@ struct ScriptSession {
     let tree: GuestTree
     private let group: MultiThreadedEventLoopGroup
 
-    static func open(_ options: InstanceOptions, label: String) async throws -> ScriptSession {
+    /// `role`: a command that runs for long (watch) holds the line and shares it; the others use
+    /// it for a moment (through the share, if any).
+    static func open(_ options: InstanceOptions, label: String, role: LineRole = .user) async throws -> ScriptSession {
         let target = try await ResolvedInstance.resolving(options.instance)
         let logger = LoggingSetup.logger(label, level: .error)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            let connection = try await BridgeConnection.connect(to: target.address, group: group,
-                                                                timeout: options.duration, logger: logger)
-            return ScriptSession(target: target, tree: GuestTree(connection: connection, timeout: options.duration),
+            let line = try await LineConnector.connect(target.line, role: role, group: group,
+                                                       timeout: options.duration, logger: logger)
+            return ScriptSession(target: target, tree: GuestTree(connection: line.connection, timeout: options.duration),
                                  group: group)
         } catch {
             try? await group.shutdownGracefully()
@@ -45,9 +47,9 @@ struct ScriptSession {
     }
 
     /// Runs `body` on an open session and always closes it.
-    static func with<T>(_ options: InstanceOptions, label: String,
+    static func with<T>(_ options: InstanceOptions, label: String, role: LineRole = .user,
                         _ body: (ScriptSession) async throws -> T) async throws -> T {
-        let session = try await open(options, label: label)
+        let session = try await open(options, label: label, role: role)
         do {
             let result = try await body(session)
             await session.close()

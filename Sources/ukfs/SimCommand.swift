@@ -23,6 +23,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Listen on this address too (repeatable): unix:PATH, tcp:HOST:PORT (port 0: any free port), vsock:CID:PORT, or fc-vsock:PATH:PORT (a stand-in for Firecracker's hybrid vsock in front of guest port PORT).")
     var listen: [String] = []
 
+    @Flag(help: "Serve one connection at a time and leave the next waiting, as a real guest's line (a QEMU chardev) does.")
+    var oneClient = false
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -30,7 +33,8 @@ struct SimCommand: AsyncParsableCommand {
         try await reportingErrors {
             let logger = LoggingSetup.logger("ukfs.sim", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let simulator = try await SimulatorProcess.start(name: name, socket: socket, scale: scale, group: group, logger: logger)
+            let simulator = try await SimulatorProcess.start(name: name, socket: socket, scale: scale, oneClient: oneClient,
+                                                                group: group, logger: logger)
             let extra: [(server: SimulatorServer, address: String)]
             do {
                 extra = try await SimListeners.start(listen, store: simulator.server.store, group: group, logger: logger)
@@ -50,8 +54,8 @@ struct SimulatorProcess {
     let server: SimulatorServer
     let path: String
 
-    static func start(name: String, socket: String?, scale: Int = 0, group: MultiThreadedEventLoopGroup,
-                      logger: Logger) async throws -> SimulatorProcess {
+    static func start(name: String, socket: String?, scale: Int = 0, oneClient: Bool = false,
+                      group: MultiThreadedEventLoopGroup, logger: Logger) async throws -> SimulatorProcess {
         guard InstanceRegistry.isValidName(name) else {
             throw CLIError("'\(name)' cannot be an instance name: use letters, digits, - _ . (at most 64)")
         }
@@ -72,23 +76,28 @@ struct SimulatorProcess {
         let oldMask = umask(0o177)   // the socket is born 0600
         defer { umask(oldMask) }
         do {
-            let server = try await SimulatorServer.start(store: store, unixSocketPath: path, group: group, logger: logger)
+            let server = try await SimulatorServer.start(store: store, unixSocketPath: path, group: group, logger: logger,
+                                                         oneClient: oneClient)
             return SimulatorProcess(server: server, path: path)
         } catch {
             throw CLIError("cannot listen on \(path): \(error) — is the folder writable?")
         }
     }
 
-    /// A socket left by a simulator that died is removed; one that still answers is refused.
+    /// A socket left by a simulator that died (nobody listens: refused) is removed; one that still
+    /// answers, or listens but is busy with another host (a one-line guest), is refused.
     private static func clearStaleSocket(at path: String, name: String, group: MultiThreadedEventLoopGroup,
                                          logger: Logger) async throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        if let connection = try? await BridgeConnection.connect(to: .unix(path: path), group: group,
-                                                                  timeout: .seconds(1), logger: logger) {
+        do {
+            let connection = try await BridgeConnection.connect(to: .unix(path: path), group: group,
+                                                                timeout: .seconds(1), logger: logger)
             connection.close()
-            throw CLIError("an instance is already answering at \(path) — stop it, or choose another name")
-        }
-        unlink(path)
+        } catch .unreachable {
+            unlink(path)
+            return
+        } catch {}
+        throw CLIError("an instance is already answering at \(path) — stop it, or choose another name")
     }
 
     func stop() async {

@@ -20,6 +20,6 @@ struct Ukfs: AsyncParsableCommand {
         version: version,
         subcommands: [MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,
                       LsCommand.self, GetCommand.self, SetCommand.self, WatchCommand.self, DumpCommand.self,
-                      ExportCommand.self, ManualCommand.self]
+                      ExportCommand.self, AttachCommand.self, ManualCommand.self]
     )
 }

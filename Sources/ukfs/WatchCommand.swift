@@ -27,7 +27,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try await ScriptSession.with(target, label: "ukfs.watch") { session in
+            try await ScriptSession.with(target, label: "ukfs.watch", role: .holder) { session in
                 var entries: [TreeEntry] = []
                 for path in paths { entries.append(try await session.entry(path)) }
                 var last = [String?](repeating: nil, count: paths.count)

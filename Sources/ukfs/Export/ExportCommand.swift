@@ -96,7 +96,7 @@ final class ExporterSet: Sendable {
     }
 
     func add(_ target: ResolvedInstance) {
-        let exporter = InstanceExporter(name: target.name, address: target.address, group: group, timeout: timeout, logger: logger)
+        let exporter = InstanceExporter(name: target.name, line: target.line, group: group, timeout: timeout, logger: logger)
         exporters.withLock { $0[target.name] = exporter }
     }
 
@@ -127,7 +127,7 @@ final class ExporterSet: Sendable {
         for exporter in gone { await exporter.close() }
         let known = exporters.withLock { Set($0.keys) }
         for name in names.subtracting(known) {
-            add(ResolvedInstance(name: name, address: .unix(path: registry.socketPath(for: name))))
+            add(ResolvedInstance(name: name, address: .unix(path: registry.socketPath(for: name)), share: registry.share(for: name)))
         }
     }
 }

@@ -10,7 +10,8 @@ import UKBridgeClient
 /// and again only after the guest says objects came or went, and one batched GET per scrape.
 actor InstanceExporter {
     let name: String
-    let address: BridgeAddress
+    let line: LineTarget
+    var address: BridgeAddress { line.address }
     private let group: MultiThreadedEventLoopGroup
     private let timeout: Duration
     private let logger: Logger
@@ -19,9 +20,9 @@ actor InstanceExporter {
     /// Set from the event loop when the guest reports an object event.
     private let treeChanged = ChangeFlag()
 
-    init(name: String, address: BridgeAddress, group: MultiThreadedEventLoopGroup, timeout: Duration, logger: Logger) {
+    init(name: String, line: LineTarget, group: MultiThreadedEventLoopGroup, timeout: Duration, logger: Logger) {
         self.name = name
-        self.address = address
+        self.line = line
         self.group = group
         self.timeout = timeout
         self.logger = logger
@@ -68,9 +69,10 @@ actor InstanceExporter {
         entries = nil
         do {
             let changed = treeChanged
-            let connection = try await BridgeConnection.connect(
-                to: address, group: group, timeout: timeout, logger: logger,
-                onEvent: { _ in changed.raise() })
+            // The exporter holds the line and shares it, or reads through the holder's share.
+            let connection = try await LineConnector.connect(
+                line, role: .holder, group: group, timeout: timeout, logger: logger,
+                onEvent: { _ in changed.raise() }).connection
             _ = await connection.send(.watch(flags: 1), timeout: timeout)
             let fresh = GuestTree(connection: connection, timeout: timeout)
             tree = fresh

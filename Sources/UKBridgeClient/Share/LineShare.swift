@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import UKBridge
+
+/// A guest's line, shared: the holder's connection served as protocol v1 on `NAME.share` (0600, in
+/// the 0700 registry folder) to any number of local clients of the same user. Lives as long as the
+/// holder's connection: when that closes, every client is closed (they see what a dead guest gives
+/// them, and reconnect) and the socket is removed.
+public final class LineShare: Sendable {
+    static let maxClients = 64
+
+    public let location: ShareLocation
+    let counters: ShareCounters
+    private let server: Channel
+    private let line: NIOLoopBound<ShareLine>
+    /// The socket file this share made (device, inode): only that one is removed at the end.
+    private let made: (UInt64, UInt64)?
+
+    private init(location: ShareLocation, counters: ShareCounters, server: Channel, line: NIOLoopBound<ShareLine>,
+                 made: (UInt64, UInt64)?) {
+        self.location = location
+        self.counters = counters
+        self.server = server
+        self.line = line
+        self.made = made
+    }
+
+    /// Starts sharing `connection`. The caller holds the line's lock, so whatever socket is at the
+    /// share's path is a dead holder's and is replaced.
+    static func start(connection: BridgeConnection, location: ShareLocation, command: String,
+                      timeout: Duration, logger: Logger) async throws -> LineShare {
+        let loop = connection.eventLoop
+        let counters = ShareCounters()
+        let merging = ProcessInfo.processInfo.environment["UKFS_SHARE_MERGE"] != "0"
+        let line = try await loop.submit {
+            NIOLoopBound(ShareLine(connection: connection, timeout: timeout, counters: counters, merging: merging,
+                                   eventLoop: loop), eventLoop: loop)
+        }.get()
+        let path = location.socketPath
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFSOCK, info.st_uid == getuid() else {
+                throw IOError(errnoCode: EEXIST, reason: "\(path) is not a socket of ours")
+            }
+            unlink(path)
+        }
+        let identity = ShareIdentity(pid: getpid(), command: command)
+        // Clients share the line's event loop: an answer goes from the guest to its client with
+        // no hop between threads.
+        let server = try await ServerBootstrap(group: loop)
+            .serverChannelOption(.backlog, value: 64)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        FrameChannelHandler(maxPayload: ProtocolLimits.maxPayload, damage: DamageMeter()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ShareClientHandler(line: line.value, share: identity, logger: logger))
+                }
+            }
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false)
+            .get()
+        chmod(path, 0o600)
+        let made: (UInt64, UInt64)? = lstat(path, &info) == 0 ? (UInt64(info.st_dev), UInt64(info.st_ino)) : nil
+        // The holder hears the guest's events for all its clients, whatever its own use.
+        connection.send(.watch(flags: 1), timeout: timeout) { _ in }
+        return LineShare(location: location, counters: counters, server: server, line: line, made: made)
+    }
+
+    /// Local clients now.
+    public var clientCount: Int { counters.clients.load(ordering: .relaxed) }
+    /// GETs clients sent, and GETs the share sent on the line for them (merging makes fewer).
+    public var getCounts: (clients: Int, line: Int) {
+        (counters.clientGets.load(ordering: .relaxed), counters.lineGets.load(ordering: .relaxed))
+    }
+
+    /// Passes a guest event to the clients that watch.
+    func publish(_ event: ObjectEvent) {
+        let line = self.line
+        server.eventLoop.execute { line.value.publish(event) }
+    }
+
+    /// Stops sharing: the socket goes first (nobody new arrives), then every client.
+    func close() {
+        var info = stat()
+        if let made, lstat(location.socketPath, &info) == 0,
+           UInt64(info.st_dev) == made.0, UInt64(info.st_ino) == made.1 {
+            unlink(location.socketPath)
+        }
+        server.close(promise: nil)
+        let line = self.line
+        server.eventLoop.execute { line.value.closeAll() }
+    }
+}
+
+extension BridgeConnection {
+    /// The event loop the connection's answers arrive on.
+    var eventLoop: EventLoop { closeFuture.eventLoop }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import UKBridge
+
+/// One local client of a share, speaking protocol v1 as if to the guest: its own HELLO (answered
+/// from the guest's handshake), its own request ids (the line's are the holder's: each answer goes
+/// back under the id the client chose), events once it WATCHes. Everything it can send is bounded
+/// here, so its garbage, flood or sudden close never reaches the guest or another client:
+/// damaged bytes drop it (DamageMeter, as for a guest), at most `maxOnLine` of its requests are on
+/// the line at once, and one that queues more than `maxQueued` unanswered requests is dropped.
+final class ShareClientHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static let maxOnLine = 16
+    static let maxQueued = 1024
+    /// The share's own request: who holds the line and how many share it (docs/protocol.md §10).
+    static let statusType: UInt8 = 0x07
+
+    private let line: ShareLine
+    private let share: ShareIdentity
+    private let logger: Logger
+    private var context: ChannelHandlerContext?
+    private var queued = CircularBuffer<(rid: UInt16, request: Request)>()
+    private var onLine = 0
+    private var watching = false
+    private var registered = false
+    /// Completed a HELLO: counted among the share's clients.
+    private(set) var greeted = false
+
+    init(line: ShareLine, share: ShareIdentity, logger: Logger) {
+        self.line = line
+        self.share = share
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        context.fireChannelActive()
+        // Only the holder's own user: the folder is 0700 already, this is the second lock.
+        guard let peer = PeerCredentials.of(context.channel), peer.uid == getuid() else {
+            logger.warning("refused a share client of another user")
+            return context.close(promise: nil)
+        }
+        guard line.add(self) else {
+            logger.warning("refused a share client: \(LineShare.maxClients) clients already")
+            return context.close(promise: nil)
+        }
+        registered = true
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if registered { line.remove(self) }
+        registered = false
+        self.context = nil
+        queued.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard registered else { return }
+        let payload = unwrapInboundIn(data)
+        if payload.getInteger(at: payload.readerIndex, as: UInt8.self) == Self.statusType {
+            return status(rid: payload.getInteger(at: payload.readerIndex + 1, endianness: .little, as: UInt16.self) ?? 0)
+        }
+        switch MessageCodec.decode(payload) {
+        case .request(let rid, let request):
+            guard queued.count < Self.maxQueued else {
+                logger.warning("dropped a share client that queued more than \(Self.maxQueued) requests")
+                return context.close(promise: nil)
+            }
+            queued.append((rid, request))
+            pump()
+        case .malformed(let type, let rid, _):
+            // As a guest answers (§2.3): EPROTO for a known request, nothing for the rest.
+            if let kind = RequestKind(rawValue: type) { reply(.failure(kind, errno: WireErrno.EPROTO), rid: rid) }
+        case .unknown(let type, let rid):
+            replyUnknown(type: type, rid: rid)
+        case .answer, .event:
+            return   // a client sends requests only
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    /// Hands queued requests to the line while fewer than `maxOnLine` of this client's wait there
+    /// and the client reads its answers (a client that stops reading fills its own queue, and is
+    /// dropped, instead of the holder's memory).
+    private func pump() {
+        while onLine < Self.maxOnLine, context?.channel.isWritable == true, let (rid, request) = queued.popFirst() {
+            handle(request, rid: rid)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        pump()
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func handle(_ request: Request, rid: UInt16) {
+        let hello = line.connection.hello
+        switch request {
+        case .hello(let minVersion, let maxVersion, let maxPayload):
+            watching = false
+            guard minVersion <= ProtocolLimits.version, ProtocolLimits.version <= maxVersion else {
+                return reply(.failure(.hello, errno: WireErrno.EPROTONOSUPPORT), rid: rid)
+            }
+            // Answers pass on as the guest sized them for the holder, who accepts the most.
+            guard maxPayload >= BridgeConnection.hostMaxPayload else {
+                return reply(.failure(.hello, errno: WireErrno.EPROTO), rid: rid)
+            }
+            onLineRequest(.ping, rid: rid, counted: false) { answer in
+                guard case .ping(let generation) = answer else { return .failure(.hello, errno: WireErrno.EIO) }
+                var info = hello
+                info.generation = generation
+                return .hello(info)
+            }
+            if !greeted {
+                greeted = true
+                line.countClients()
+            }
+        case .watch(let flags):
+            // The holder watches for everyone; this client only chooses whether it hears events.
+            watching = flags & 1 != 0
+            onLineRequest(.ping, rid: rid, counted: true) { answer in
+                guard case .ping(let generation) = answer else { return .failure(.watch, errno: WireErrno.EIO) }
+                return .watch(generation: generation)
+            }
+        case .get(let refs) where refs.count > hello.maxBatch:
+            reply(.failure(.get, errno: WireErrno.EPROTO), rid: rid)
+        default:
+            onLineRequest(request, rid: rid, counted: true) { $0 }
+        }
+    }
+
+    private func onLineRequest(_ request: Request, rid: UInt16, counted: Bool, map: @escaping @Sendable (Answer) -> Answer) {
+        onLine += 1
+        let me = NIOLoopBound(self, eventLoop: line.connection.eventLoop)
+        let done: ShareLine.Done = { result in
+            let client = me.value
+            client.onLine -= 1
+            switch result {
+            case .success(let answer):
+                client.reply(map(answer), rid: rid)
+            case .failure(.timedOut), .failure(.disconnected):
+                break   // the client's own deadline answers it; a lost line closes every client
+            case .failure:
+                client.reply(.failure(request.kind, errno: WireErrno.EIO), rid: rid)
+            }
+            client.pump()
+        }
+        if counted { line.send(request, done: done) } else { line.ask(request, done: done) }
+    }
+
+    // MARK: writing
+
+    private func reply(_ answer: Answer, rid: UInt16) {
+        guard let context, context.channel.isActive else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encode(answer: answer, rid: rid, into: &$0) }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func replyUnknown(type: UInt8, rid: UInt16) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 16)
+        FrameEncoder.writeFrame(into: &buffer) {
+            $0.writeInteger(type | 0x80)
+            $0.writeInteger(rid, endianness: .little)
+            $0.writeVarint(UInt64(WireErrno.ENOSYS))
+        }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func status(rid: UInt16) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        let counters = line.counters
+        FrameEncoder.writeFrame(into: &buffer) {
+            $0.writeInteger(Self.statusType | 0x80)
+            $0.writeInteger(rid, endianness: .little)
+            $0.writeVarint(0)
+            $0.writeVarint(UInt64(share.pid))
+            $0.writeVarint(counters.clients.load(ordering: .relaxed))
+            $0.writeVarint(counters.clientRequests.load(ordering: .relaxed))
+            $0.writeVarint(counters.lineRequests.load(ordering: .relaxed))
+            $0.writeString8(Array(share.command.utf8.prefix(255)))
+        }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// An event for a client that watches.
+    func deliver(_ event: ObjectEvent) {
+        guard watching, let context, context.channel.isActive else { return }
+        context.writeAndFlush(wrapOutboundOut(FrameEncoder.frame(event: event, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    func close() {
+        context?.close(promise: nil)
+    }
+}
+
+/// Who holds the line, as the STATUS answer tells it.
+struct ShareIdentity: Sendable {
+    let pid: pid_t
+    let command: String
+}
+
+/// SO_PEERCRED of a local socket: who is at the other end.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = UInt32.max
+    var gid: UInt32 = UInt32.max
+
+    static func of(_ channel: Channel) -> PeerCredentials? {
+        guard let provider = channel as? SocketOptionProvider else { return nil }
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        // On the channel's own loop the option is read at once, so the box is filled on return.
+        let box = Box()
+        future.whenSuccess { credentials in box.value.withLock { $0 = credentials } }
+        return box.value.withLock { $0 }
+    }
+
+    private final class Box: Sendable {
+        let value = Mutex<PeerCredentials?>(nil)
+    }
+}

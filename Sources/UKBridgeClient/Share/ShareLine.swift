@@ -1,0 +1,167 @@
+import NIOCore
+import UKBridge
+
+/// The guest's line as the share's clients use it: every client request goes through here, on the
+/// line's event loop. GETs that arrive while one is on the line wait and then go as one batched
+/// GET (up to the guest's max_batch; an entry asked for by several at once is asked once); a LIST
+/// of a page already on the line waits for that page's answer; everything else passes straight on.
+/// So a waiting client waits at most for the GET on the line and its own batch: two round trips.
+final class ShareLine {
+    typealias Done = @Sendable (Result<Answer, BridgeError>) -> Void
+
+    let connection: BridgeConnection
+    let timeout: Duration
+    let counters: ShareCounters
+    /// Off (UKFS_SHARE_MERGE=0) only to measure what merging saves.
+    let merging: Bool
+    private let eventLoop: EventLoop
+
+    private struct WaitingGet {
+        let refs: [EntryRef]
+        let done: Done
+    }
+
+    private var getsOnLine = 0
+    private var waitingGets = CircularBuffer<WaitingGet>()
+    private struct ListKey: Hashable {
+        let scope: ListScope
+        let start: Int
+    }
+
+    private var listsOnLine: [ListKey: [Done]] = [:]
+    private(set) var clients: [ObjectIdentifier: ShareClientHandler] = [:]
+
+    init(connection: BridgeConnection, timeout: Duration, counters: ShareCounters, merging: Bool, eventLoop: EventLoop) {
+        self.connection = connection
+        self.timeout = timeout
+        self.counters = counters
+        self.merging = merging
+        self.eventLoop = eventLoop
+    }
+
+    private var bound: NIOLoopBound<ShareLine> { NIOLoopBound(self, eventLoop: eventLoop) }
+
+    // MARK: clients
+
+    func add(_ client: ShareClientHandler) -> Bool {
+        guard clients.count < LineShare.maxClients else { return false }
+        clients[ObjectIdentifier(client)] = client
+        return true
+    }
+
+    func remove(_ client: ShareClientHandler) {
+        clients.removeValue(forKey: ObjectIdentifier(client))
+        countClients()
+    }
+
+    /// Clients are those that completed a HELLO: a STATUS asker is not one.
+    func countClients() {
+        counters.clients.store(clients.values.count { $0.greeted }, ordering: .relaxed)
+    }
+
+    func publish(_ event: ObjectEvent) {
+        for client in clients.values { client.deliver(event) }
+    }
+
+    func closeAll() {
+        for client in clients.values { client.close() }
+    }
+
+    // MARK: requests
+
+    func send(_ request: Request, done: @escaping Done) {
+        counters.clientRequests.add(1, ordering: .relaxed)
+        switch request {
+        case .get(let refs):
+            counters.clientGets.add(1, ordering: .relaxed)
+            guard merging else { return pass(request, done: done) }
+            waitingGets.append(WaitingGet(refs: refs, done: done))
+            if getsOnLine == 0 { sendWaitingGets() }
+        case .list(let scope, let start):
+            guard merging else { return pass(request, done: done) }
+            let key = ListKey(scope: scope, start: start)
+            if listsOnLine[key] != nil {
+                listsOnLine[key]?.append(done)
+                return
+            }
+            listsOnLine[key] = [done]
+            let line = bound
+            pass(request) { result in
+                let waiting = line.value.listsOnLine.removeValue(forKey: key) ?? []
+                for done in waiting { done(result) }
+            }
+        case .set:
+            // A client's GET asked before its SET must not read the value the SET makes.
+            while !waitingGets.isEmpty { sendWaitingGets() }
+            pass(request, done: done)
+        case .hello, .watch, .ping:
+            pass(request, done: done)
+        }
+    }
+
+    /// A request asked by the share itself (HELLO's generation), not counted as a client's.
+    func ask(_ request: Request, done: @escaping Done) {
+        pass(request, done: done)
+    }
+
+    private func pass(_ request: Request, done: @escaping Done) {
+        counters.lineRequests.add(1, ordering: .relaxed)
+        if case .get = request { counters.lineGets.add(1, ordering: .relaxed) }
+        connection.send(request, timeout: timeout, completion: done)
+    }
+
+    /// One GET for as many waiting GETs, in arrival order, as fit the guest's batch and payload.
+    private func sendWaitingGets() {
+        var batch: [WaitingGet] = []
+        var refs: [EntryRef] = []
+        var position: [EntryRef: Int] = [:]
+        var size = 6   // type, rid, count
+        while let next = waitingGets.first {
+            let fresh = Set(next.refs).subtracting(position.keys)
+            let added = fresh.reduce(0) { $0 + $1.encodedSize }
+            if !batch.isEmpty && (refs.count + fresh.count > connection.maxBatch || size + added > connection.hello.maxPayload) { break }
+            waitingGets.removeFirst()
+            batch.append(next)
+            for ref in next.refs where position[ref] == nil {
+                position[ref] = refs.count
+                refs.append(ref)
+            }
+            size += added
+        }
+        guard !batch.isEmpty else { return }
+        getsOnLine += 1
+        let line = bound
+        let merged = batch.count > 1 || refs.count < batch[0].refs.count
+        let (sent, asked, at) = (batch, refs, position)
+        pass(.get(refs)) { result in
+            line.value.answer(sent, refs: asked, position: at, merged: merged, result: result)
+        }
+    }
+
+    private func answer(_ batch: [WaitingGet], refs: [EntryRef], position: [EntryRef: Int], merged: Bool,
+                        result: Result<Answer, BridgeError>) {
+        getsOnLine -= 1
+        for waiting in batch {
+            guard merged else {
+                waiting.done(result)
+                continue
+            }
+            switch result {
+            case .success(.get(let results)) where results.count == refs.count:
+                let mine = waiting.refs.map { ref in position[ref].map { results[$0] } ?? EntryResult.error(WireErrno.EIO) }
+                // Too big for the merged answer, or the whole merged GET refused: as asked alone,
+                // this client would have had an answer of its own.
+                if mine.contains(EntryResult.error(WireErrno.EOVERFLOW)) {
+                    pass(.get(waiting.refs), done: waiting.done)
+                } else {
+                    waiting.done(.success(.get(mine)))
+                }
+            case .success:
+                pass(.get(waiting.refs), done: waiting.done)
+            case .failure:
+                waiting.done(result)
+            }
+        }
+        if getsOnLine == 0 && !waitingGets.isEmpty { sendWaitingGets() }
+    }
+}
