@@ -4,7 +4,7 @@ import Synchronization
 
 /// Sends invalidations to the kernel from a thread of its own. A notification sent from a thread
 /// that also answers requests can deadlock: the kernel may hold the directory lock while it waits
-/// for our answer to a lookup there (../shared/fuse.md).
+/// for our answer to a lookup there (docs/architecture.md, §5 "When the guest's tree changes").
 final class KernelNotifier: @unchecked Sendable {
     // @unchecked: `session` is set once before the thread starts and only read after.
     private var session: OpaquePointer?

@@ -51,7 +51,8 @@ enum KernelInvalidation: Sendable, Equatable {
 
 /// The host's picture of the guest's tree: inodes, names, and what the kernel holds of them.
 /// Every mutation returns the invalidations it makes necessary, which the caller hands to the
-/// notifier thread (never sent from a request handler: docs of libfuse and ../shared/fuse.md).
+/// notifier thread (never sent from a request handler: libfuse's notify_inval_entry docs, and
+/// docs/architecture.md §5, "When the guest's tree changes").
 final class NodeTable: Sendable {
     /// The root of a single-instance mount: FUSE's root inode.
     static let rootID: UInt64 = 1
