@@ -24,6 +24,15 @@ final class MountStatus: Sendable {
             }
         }
 
+        /// Why it is not connected, without the retry: `connection refused`.
+        var reason: String? {
+            switch self {
+            case .connected: nil
+            case .disconnected(let reason): reason
+            case .reconnecting(_, let lastError, _): lastError
+            }
+        }
+
         private static func seconds(_ duration: Duration) -> String {
             let (seconds, attoseconds) = duration.components
             return String(format: "%.1f", Double(seconds) + Double(attoseconds) / 1e18)
@@ -38,14 +47,14 @@ final class MountStatus: Sendable {
 
     let instanceName: String
     let address: BridgeAddress
-    /// Told each new state (connected or not, and the `.ukfs/state` text): sd_notify's STATUS=.
-    private let onChange: (@Sendable (Bool, String) -> Void)?
+    /// Told each new state: sd_notify's STATUS=, and what a mount waits for.
+    private let onChange: (@Sendable (ConnectionChange) -> Void)?
     private let state = Mutex(State())
     /// Requests that timed out since the guest last answered anything. Atomic, not in `state`:
     /// every answer resets it, and that is the hot path.
     private let unanswered = Atomic<Int>(0)
 
-    init(instanceName: String, address: BridgeAddress, onChange: (@Sendable (Bool, String) -> Void)? = nil) {
+    init(instanceName: String, address: BridgeAddress, onChange: (@Sendable (ConnectionChange) -> Void)? = nil) {
         self.instanceName = instanceName
         self.address = address
         self.onChange = onChange
@@ -58,7 +67,7 @@ final class MountStatus: Sendable {
                 defer { state.connection = newValue }
                 return state.connection != newValue
             }
-            if changed { onChange?(newValue == .connected, newValue.text) }
+            if changed { onChange?(ConnectionChange(connected: newValue == .connected, reason: newValue.reason, state: newValue.text)) }
         }
     }
 
@@ -97,4 +106,13 @@ final class MountStatus: Sendable {
         }
         return Array((text + "\n").utf8)
     }
+}
+
+/// A change of a mount's connection, as its observer (MountOptions.onStateChange) is told it.
+public struct ConnectionChange: Sendable {
+    public let connected: Bool
+    /// Why it is not connected (`no such socket`, `connection refused`), nil when it is.
+    public let reason: String?
+    /// The `.ukfs/state` text.
+    public let state: String
 }
