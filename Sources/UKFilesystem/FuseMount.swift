@@ -18,8 +18,8 @@ public struct MountOptions: Sendable {
     /// The source /proc/mounts shows: what the user mounted (`vm1`), as fstab and mount(8) name
     /// it, so `mount -a` and findmnt match the fstab line; `ukfs:NAME` when not given.
     public var source: String?
-    /// Told each change of the connection (connected or not, and the `.ukfs/state` text).
-    public var onStateChange: (@Sendable (Bool, String) -> Void)?
+    /// Told each change of the connection.
+    public var onStateChange: (@Sendable (ConnectionChange) -> Void)?
     public init() {}
 }
 

@@ -24,6 +24,15 @@ final class MountStatus: Sendable {
             }
         }
 
+        /// Why it is not connected, without the retry: `connection refused`.
+        var reason: String? {
+            switch self {
+            case .connected: nil
+            case .disconnected(let reason): reason
+            case .reconnecting(_, let lastError, _): lastError
+            }
+        }
+
         private static func seconds(_ duration: Duration) -> String {
             let (seconds, attoseconds) = duration.components
             return String(format: "%.1f", Double(seconds) + Double(attoseconds) / 1e18)
@@ -39,8 +48,8 @@ final class MountStatus: Sendable {
 
     let instanceName: String
     let address: BridgeAddress
-    /// Told each new state (connected or not, and the `.ukfs/state` text): sd_notify's STATUS=.
-    private let onChange: (@Sendable (Bool, String) -> Void)?
+    /// Told each new state: sd_notify's STATUS=, and what a mount waits for.
+    private let onChange: (@Sendable (ConnectionChange) -> Void)?
     /// Where the guest's line is shared (a registered name), nil for an address reached directly.
     let share: ShareLocation?
     private let state = Mutex(State())
@@ -49,7 +58,7 @@ final class MountStatus: Sendable {
     private let unanswered = Atomic<Int>(0)
 
     init(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
-         onChange: (@Sendable (Bool, String) -> Void)? = nil) {
+         onChange: (@Sendable (ConnectionChange) -> Void)? = nil) {
         self.instanceName = instanceName
         self.address = address
         self.share = share
@@ -69,7 +78,7 @@ final class MountStatus: Sendable {
                 defer { state.connection = newValue }
                 return state.connection != newValue
             }
-            if changed { onChange?(newValue == .connected, newValue.text) }
+            if changed { onChange?(ConnectionChange(connected: newValue == .connected, reason: newValue.reason, state: newValue.text)) }
         }
     }
 
@@ -110,4 +119,13 @@ final class MountStatus: Sendable {
         }
         return Array((text + "\n").utf8)
     }
+}
+
+/// A change of a mount's connection, as its observer (MountOptions.onStateChange) is told it.
+public struct ConnectionChange: Sendable {
+    public let connected: Bool
+    /// Why it is not connected (`no such socket`, `connection refused`), nil when it is.
+    public let reason: String?
+    /// The `.ukfs/state` text.
+    public let state: String
 }

@@ -36,10 +36,11 @@ enum Completions {
     /// so the shell completes the common part and adds no space after a directory.
     static func entryPaths(_ words: [String], _ index: Int, _ prefix: String) async -> [String] {
         guard let instance = instanceWord(in: words, before: index) else { return [] }
+        guard let target = try? ResolvedInstance(instance, registry: InstanceRegistry()) else { return [] }
         let lister: (String) async -> [(name: String, isDirectory: Bool)]?
-        if let root = UkfsMounts.root(of: instance) {
+        if let root = UkfsMounts.root(of: target), MountLister.children(of: root) != nil {
             lister = { directory in MountLister.children(of: root + "/" + directory) }
-        } else if let tree = await connect(instance) {
+        } else if let tree = await connect(target) {
             lister = { directory in await GuestLister.children(of: directory, in: tree) }
         } else {
             return []
@@ -71,11 +72,10 @@ enum Completions {
         return nil
     }
 
-    /// A short-lived connection for listing: a completion must answer within a keystroke.
-    private static func connect(_ instance: String) async -> GuestTree? {
-        guard let target = try? ResolvedInstance(instance, registry: InstanceRegistry()) else { return nil }
+    /// A short-lived connection for listing: a completion must answer within a keystroke or so.
+    private static func connect(_ target: ResolvedInstance) async -> GuestTree? {
         let group = MultiThreadedEventLoopGroup.singleton
-        let timeout = Duration.milliseconds(500)
+        let timeout = Duration.seconds(1)
         var logger = Logger(label: "ukfs.complete")
         logger.logLevel = .critical
         guard let connection = try? await BridgeConnection.connect(to: target.address, group: group, timeout: timeout,
@@ -123,18 +123,19 @@ enum UkfsMounts {
         }
     }
 
-    /// Where the tree of `instance` is mounted: a mount of it, or its folder in a `--all` mount.
-    static func root(of instance: String) -> String? {
+    /// Where the tree of `target` is mounted: a mount of it, or its folder in a `--all` mount —
+    /// the same address, not only the same name (another registry may have its own vm1).
+    static func root(of target: ResolvedInstance) -> String? {
+        let address = target.address.description
         for mount in all() {
-            if name(at: mount.mountpoint) == instance { return mount.mountpoint }
-            let folder = mount.mountpoint + "/" + instance
-            if mount.source == "ukfs:all", name(at: folder) == instance { return folder }
+            let folder = mount.source == "ukfs:all" ? mount.mountpoint + "/" + target.name : mount.mountpoint
+            if meta("address", at: folder) == address { return folder }
         }
         return nil
     }
 
-    private static func name(at root: String) -> String? {
-        (try? String(contentsOfFile: root + "/.ukfs/name", encoding: .utf8))?.trimmingCharacters(in: .newlines)
+    private static func meta(_ file: String, at root: String) -> String? {
+        (try? String(contentsOfFile: root + "/.ukfs/" + file, encoding: .utf8))?.trimmingCharacters(in: .newlines)
     }
 
     /// mountinfo writes space, tab, newline and backslash as octal escapes.

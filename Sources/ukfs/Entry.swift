@@ -14,9 +14,10 @@ enum Entry {
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             // AsyncParsableCommand.main(), unrolled: its error path exits at once, and a command
-            // whose flow a termination ended must die by the signal instead.
+            // whose flow a termination ended must die by the signal instead. The async parse, as
+            // main()'s: it is the one that runs async completions (entry paths, Completions.swift).
             do {
-                var command = try Ukfs.parseAsRoot(arguments)
+                var command = try await Ukfs.asyncParseAsRoot(arguments)
                 if var asyncCommand = command as? AsyncParsableCommand {
                     try await asyncCommand.run()
                 } else {

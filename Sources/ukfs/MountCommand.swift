@@ -107,7 +107,7 @@ struct MountCommand: AsyncParsableCommand {
         }
         // The process a user or systemd started itself (not the background server its parent waits for).
         let startedHere = readyFD == nil
-        parsed.filesystem.onStateChange = { connected, text in progress.stateChanged(connected: connected, text: text) }
+        parsed.filesystem.onStateChange = { change in progress.stateChanged(change) }
         let logger = LoggingSetup.logger("ukfs.mount", level: logLevel)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: Self.eventLoopThreads)
         let mount: FuseMount

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import UKFilesystem
 
 /// What a mount says while it comes up and runs, to whoever started it: on a terminal, one line
 /// while it waits (`-o wait` before the guest answers, `--all` before any instance registered)
@@ -16,7 +17,7 @@ final class MountProgress: Sendable {
 
     private struct State {
         var ready = false
-        var connection: (connected: Bool, text: String)?
+        var connection: ConnectionChange?
     }
     private let state = Mutex(State())
 
@@ -32,19 +33,18 @@ final class MountProgress: Sendable {
     static var onTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// The mount's connection changed (MountOptions.onStateChange); after READY, systemd hears it.
-    func stateChanged(connected: Bool, text: String) {
+    func stateChanged(_ change: ConnectionChange) {
         let ready = state.withLock { state in
-            state.connection = (connected, text)
+            state.connection = change
             return state.ready
         }
-        if ready { SystemdNotify.send(["STATUS=\(what) at \(mountpoint): \(text)"]) }
+        if ready { SystemdNotify.send(["STATUS=\(what) at \(mountpoint): \(change.state)"]) }
     }
 
     /// The line saying what the new mount waits for, if it waits: the guest's last connect error.
     func waitingLine(address: String) -> String? {
         guard let connection = state.withLock({ $0.connection }), !connection.connected else { return nil }
-        let reason = connection.text.hasPrefix("disconnected: ") ? String(connection.text.dropFirst(14)) : connection.text
-        return "waiting for \(what) at \(address) (\(reason))"
+        return "waiting for \(what) at \(address)" + (connection.reason.map { " (\($0))" } ?? "")
     }
 
     func mountedLine(waited: Bool) -> String {
@@ -55,7 +55,7 @@ final class MountProgress: Sendable {
     func ready() {
         let text = state.withLock { state -> String in
             state.ready = true
-            return state.connection?.text ?? "connected"
+            return state.connection?.state ?? "connected"
         }
         SystemdNotify.send(["READY=1", "STATUS=\(what) at \(mountpoint): \(text)"])
     }
