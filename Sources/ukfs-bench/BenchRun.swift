@@ -33,6 +33,10 @@ final class BenchRun {
                 report.notes.append("C agent left out: \(why)")
             }
         }
+        // A guest with one line: a mount holding it, and a second mount reading through its share.
+        let shared = try started(SharedLineRig(workspace)) { $0.stop() }
+        subjects.append(.init(name: Targets.holding, path: shared.holderMount + "/libukalloc/cur_mem_free"))
+        subjects.append(.init(name: Targets.shared, path: shared.clientMount + "/libukalloc/cur_mem_free"))
         subjects.append(.init(name: Targets.floor, path: simMount.mountpoint + "/.ukfs/name"))
         if plan.withLXCFS {
             let lxcfs = try started(LXCFS(workspace)) { $0.stop() }
@@ -54,6 +58,8 @@ final class BenchRun {
         report.liveness = try await Liveness.run(socket: simulator.socket, mountpoint: simMount.mountpoint,
                                                  creations: plan.liveCreations)
         report.peakRSSSmallStoreBytes = simMount.peakRSS
+        Self.progress("shared line: commands, merging, flooding clients")
+        report.shared = try await SharedLine.run(shared, quick: plan.quick, seconds: plan.seconds)
 
         // 2. The walk and 5. memory, on a store of its own scaled up.
         Self.progress("walk of \(plan.storeScale) entries")

@@ -9,10 +9,13 @@ enum Programs {
     }
 
     /// Runs `arguments` to the end, capturing stdout (stderr is passed through when `verbose`).
-    static func run(_ arguments: [String], verbose: Bool = false) throws -> Output {
+    static func run(_ arguments: [String], verbose: Bool = false, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = verbose ? FileHandle.standardError : FileHandle.nullDevice
@@ -25,10 +28,13 @@ enum Programs {
     }
 
     /// Starts a long-running program (a guest, a daemon in the foreground); its output is dropped.
-    static func start(_ arguments: [String]) throws -> Process {
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

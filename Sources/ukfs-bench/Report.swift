@@ -40,6 +40,7 @@ struct Report: Codable {
     var walk: WalkFigures?
     var bridge: BridgeThroughput.Figures?
     var liveness: Liveness.Figures?
+    var shared: SharedLine.Figures?
     var peakRSSBytes: Int?
     var peakRSSSmallStoreBytes: Int?
     var targets: [Target] = []

@@ -42,6 +42,19 @@ enum TablePrinter {
             lines.append("")
             lines.append("liveness: object created in the guest → its name answers stat (\(liveness.samples) creations): p50 \(fixed(liveness.p50Milliseconds, 2)) ms, p99 \(fixed(liveness.p99Milliseconds, 2)) ms, max \(fixed(liveness.maxMilliseconds, 2)) ms")
         }
+        if let shared = report.shared {
+            lines.append("")
+            lines.append("one guest line, shared (`ukfs sim --one-client`)")
+            lines.append("")
+            lines.append("| figure | measured |")
+            lines.append("|---|---:|")
+            lines.append("| `ukfs get` of one entry, a mount holding the line (through its share) | \(fixed(shared.getSharedMilliseconds, 1)) ms |")
+            lines.append("| `ukfs get` of one entry, nothing holding the line | \(fixed(shared.getAloneMilliseconds, 1)) ms |")
+            lines.append("| \(shared.clients) clients × \(shared.entries) entries in a loop: client GETs / guest requests | \(shared.clientGets) / \(shared.lineRequests) = \(fixed(shared.mergeRatio, 2)) |")
+            lines.append("| one client alone: a GET through the share | \(fixed(shared.soloMicroseconds, 0)) µs |")
+            lines.append("| \(shared.clients) clients at once: p99 / longest wait | \(fixed(shared.p99Microseconds, 0)) / \(fixed(shared.maxMicroseconds, 0)) µs |")
+            lines.append("| reads through the share, quiet / while two clients flood it (ops/s) | \(count(shared.quietReadsPerSecond)) / \(count(shared.floodedReadsPerSecond)) |")
+        }
         if let rss = report.peakRSSBytes {
             let small = report.peakRSSSmallStoreBytes.map { ", default store after the reader runs \(fixed(Double($0) / 1_048_576, 1)) MiB" } ?? ""
             lines.append("")

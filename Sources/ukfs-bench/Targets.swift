@@ -6,6 +6,8 @@ enum Targets {
     static let agent = "ukfs + C agent"
     static let floor = "ukfs constant (floor)"
     static let lxcfs = "LXCFS proc/uptime"
+    static let holding = "ukfs holding a one-client guest"
+    static let shared = "ukfs + shared line"
 
     static func judge(_ report: Report) -> [Report.Target] {
         var targets: [Report.Target] = []
@@ -27,6 +29,13 @@ enum Targets {
         targets.append(Report.Target(figure: "liveness p99", wanted: "≤ 100 ms",
                                      measured: p99.map { String(format: "%.1f ms", $0) } ?? "not measured",
                                      pass: p99.map { $0 <= 100 }))
+        ratio("ukfs + shared line 1 thread / the mount holding the line", 0.8,
+              report.row(shared).flatMap { client in report.row(holding).map { client.oneThread / $0.oneThread } })
+        ratio("ukfs get while mounted / with nothing holding the line", 1.5, report.shared?.getRatio, atLeast: false)
+        ratio("8 clients × 50 entries: guest requests per client GET", 0.3, report.shared?.mergeRatio, atLeast: false)
+        ratio("8 clients: longest wait / one client's round trip", 2.0,
+              report.shared.map { $0.maxMicroseconds / max($0.soloMicroseconds, 1) }, atLeast: false)
+        ratio("reads through a share: quiet / while others flood it", 2.0, report.shared?.floodSlowdown, atLeast: false)
         let rss = report.peakRSSBytes.map { Double($0) / 1_048_576 }
         targets.append(Report.Target(figure: "daemon peak RSS, \(report.walk?.entries ?? 0) entries walked", wanted: "≤ 32 MiB",
                                      measured: rss.map { String(format: "%.1f MiB", $0) } ?? "not measured",

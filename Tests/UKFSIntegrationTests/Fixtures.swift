@@ -36,7 +36,9 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
     func command(name: String, socket: String) throws -> [String] {
         switch self {
         case .simulator:
-            return [Paths.ukfs, "sim", name, "--socket", socket, "--log-level", "warning"]
+            // One connection at a time, as a real guest's line (QEMU's chardev, the C agent's host
+            // build): commands reach a guest that is in use through its holder's share.
+            return [Paths.ukfs, "sim", name, "--socket", socket, "--one-client", "--log-level", "warning"]
         case .cAgent:
             let build = Self.agentBuild
             guard build.status == 0 else { throw FixtureError("make agent failed: \(build)") }

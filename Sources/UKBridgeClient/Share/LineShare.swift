@@ -51,12 +51,18 @@ public final class LineShare: Sendable {
         // no hop between threads.
         let server = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 64)
+            // A client gets one read of at most 16 KiB per turn of the loop, so one that floods
+            // cannot keep the loop from the guest's answers and the other clients.
+            .childChannelOption(.maxMessagesPerRead, value: 1)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 512, initial: 2048, maximum: 16384))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let damaged = DamageFlag()
                     try channel.pipeline.syncOperations.addHandler(
-                        FrameChannelHandler(maxPayload: ProtocolLimits.maxPayload, damage: DamageMeter()))
+                        FrameChannelHandler(maxPayload: ProtocolLimits.maxPayload, damage: DamageMeter(),
+                                            onDamaged: { damaged.raise() }))
                     try channel.pipeline.syncOperations.addHandler(
-                        ShareClientHandler(line: line.value, share: identity, logger: logger))
+                        ShareClientHandler(line: line.value, share: identity, damaged: damaged, logger: logger))
                 }
             }
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false)

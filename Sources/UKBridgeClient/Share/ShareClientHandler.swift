@@ -15,24 +15,33 @@ final class ShareClientHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     static let maxOnLine = 16
-    static let maxQueued = 1024
+    /// Requests read ahead of the line before the client is no longer read.
+    static let readAhead = 64
+    /// What one read can still deliver past `readAhead` (reads are at most 16 KiB): beyond, the
+    /// client is dropped.
+    static let maxQueued = 4096
     /// The share's own request: who holds the line and how many share it (docs/protocol.md §10).
     static let statusType: UInt8 = 0x07
 
     private let line: ShareLine
     private let share: ShareIdentity
     private let logger: Logger
+    /// Raised by the frame handler when it drops this client for damage.
+    private let damaged: DamageFlag
+    private var peer: Int32 = 0
     private var context: ChannelHandlerContext?
     private var queued = CircularBuffer<(rid: UInt16, request: Request)>()
     private var onLine = 0
     private var watching = false
     private var registered = false
+    private var reading = true
     /// Completed a HELLO: counted among the share's clients.
     private(set) var greeted = false
 
-    init(line: ShareLine, share: ShareIdentity, logger: Logger) {
+    init(line: ShareLine, share: ShareIdentity, damaged: DamageFlag, logger: Logger) {
         self.line = line
         self.share = share
+        self.damaged = damaged
         self.logger = logger
     }
 
@@ -44,6 +53,8 @@ final class ShareClientHandler: ChannelInboundHandler {
             logger.warning("refused a share client of another user")
             return context.close(promise: nil)
         }
+        guard !line.isBanned(peer.pid) else { return context.close(promise: nil) }
+        self.peer = peer.pid
         guard line.add(self) else {
             logger.warning("refused a share client: \(LineShare.maxClients) clients already")
             return context.close(promise: nil)
@@ -52,6 +63,10 @@ final class ShareClientHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if damaged.isRaised {
+            logger.warning("dropped a share client that sent damaged frames", metadata: ["pid": "\(peer)"])
+            line.ban(peer)
+        }
         if registered { line.remove(self) }
         registered = false
         self.context = nil
@@ -68,11 +83,19 @@ final class ShareClientHandler: ChannelInboundHandler {
         switch MessageCodec.decode(payload) {
         case .request(let rid, let request):
             guard queued.count < Self.maxQueued else {
-                logger.warning("dropped a share client that queued more than \(Self.maxQueued) requests")
+                logger.warning("dropped a share client that queued more than \(Self.maxQueued) requests",
+                               metadata: ["pid": "\(peer)"])
+                line.ban(peer)
                 return context.close(promise: nil)
             }
             queued.append((rid, request))
             pump()
+            // A client ahead of its answers is not read until it falls behind again: a flood
+            // waits in its own socket, not in the holder's memory or on the line.
+            if queued.count >= Self.readAhead, reading {
+                reading = false
+                context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
+            }
         case .malformed(let type, let rid, _):
             // As a guest answers (§2.3): EPROTO for a known request, nothing for the rest.
             if let kind = RequestKind(rawValue: type) { reply(.failure(kind, errno: WireErrno.EPROTO), rid: rid) }
@@ -93,6 +116,10 @@ final class ShareClientHandler: ChannelInboundHandler {
     private func pump() {
         while onLine < Self.maxOnLine, context?.channel.isWritable == true, let (rid, request) = queued.popFirst() {
             handle(request, rid: rid)
+        }
+        if !reading, queued.count < Self.readAhead / 2, let context {
+            reading = true
+            context.channel.setOption(.autoRead, value: true).whenComplete { _ in }
         }
     }
 
@@ -202,6 +229,13 @@ final class ShareClientHandler: ChannelInboundHandler {
     func close() {
         context?.close(promise: nil)
     }
+}
+
+/// Set when the frame handler drops a client for damage (from its callback, hence atomic).
+final class DamageFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
 
 /// Who holds the line, as the STATUS answer tells it.

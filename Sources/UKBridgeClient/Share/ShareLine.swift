@@ -30,6 +30,10 @@ final class ShareLine {
 
     private var listsOnLine: [ListKey: [Done]] = [:]
     private(set) var clients: [ObjectIdentifier: ShareClientHandler] = [:]
+    /// Processes whose client was dropped for abuse (damage, a flood), refused until then: one
+    /// that reconnects at once must not make the line's event loop read its garbage again.
+    private var banned: [Int32: NIODeadline] = [:]
+    static let banTime = TimeAmount.seconds(2)
 
     init(connection: BridgeConnection, timeout: Duration, counters: ShareCounters, merging: Bool, eventLoop: EventLoop) {
         self.connection = connection
@@ -42,6 +46,18 @@ final class ShareLine {
     private var bound: NIOLoopBound<ShareLine> { NIOLoopBound(self, eventLoop: eventLoop) }
 
     // MARK: clients
+
+    func isBanned(_ pid: Int32) -> Bool {
+        guard let until = banned[pid] else { return false }
+        if until > .now() { return true }
+        banned.removeValue(forKey: pid)
+        return false
+    }
+
+    func ban(_ pid: Int32) {
+        if banned.count >= 1024 { banned = banned.filter { $0.value > .now() } }
+        if banned.count < 1024 { banned[pid] = .now() + Self.banTime }
+    }
 
     func add(_ client: ShareClientHandler) -> Bool {
         guard clients.count < LineShare.maxClients else { return false }
