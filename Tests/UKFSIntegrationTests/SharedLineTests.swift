@@ -21,7 +21,7 @@ struct SharedLineTests {
         let (export, url) = try ExportTests.export(guest, ["vm1"])
         defer { export.stop() }
 
-        #expect(ExportTests.value(ExportTests.scrape(url), "ukfs_up{instance=\"vm1\"}") == 1)
+        #expect(ExportTests.value(ExportTests.scrape(url), "ukfs_up{ukstore_instance=\"vm1\"}") == 1)
         #expect(guest.ukfs(["get", "vm1", "print/console_lvl"]).stdout == "3\n")
         let dump = guest.ukfs(["dump", "vm1", "libukprint"])
         #expect(dump.status == 0 && dump.stdout.contains("libukprint/console_lvl 3"), "\(dump)")
@@ -34,7 +34,7 @@ struct SharedLineTests {
         #expect(guest.read("print/console_lvl") == "6\n")
         #expect(Shell.run(["/bin/cat", second + "/print/console_lvl"]).stdout == "6\n")
         #expect(Shell.eventually(within: 2) { watch.output.contains("print/console_lvl 6") }, "\(watch.output)")
-        #expect(ExportTests.value(ExportTests.scrape(url), "ukstore_console_lvl{instance=\"vm1\",library=\"libukprint\"}") == 6)
+        #expect(ExportTests.value(ExportTests.scrape(url), "ukstore_console_lvl{ukstore_instance=\"vm1\",library=\"libukprint\"}") == 6)
 
         // The mount holds the line: watch, the second mount and the exporter share it.
         let state = guest.read(".ukfs/state")
@@ -89,7 +89,7 @@ struct SharedLineTests {
         let readers: [(String, () -> Bool)] = [
             ("first mount", { guest.sh("cat \"$M/print/console_lvl\"", timeout: 5).stdout == "3\n" }),
             ("second mount", { Shell.run(["/bin/cat", second + "/print/console_lvl"], timeout: 5).stdout == "3\n" }),
-            ("exporter", { ExportTests.value(ExportTests.scrape(url), "ukfs_up{instance=\"vm1\"}") == 1 }),
+            ("exporter", { ExportTests.value(ExportTests.scrape(url), "ukfs_up{ukstore_instance=\"vm1\"}") == 1 }),
         ]
         for (who, read) in readers { #expect(read(), "\(who) before the kill") }
 
