@@ -32,7 +32,8 @@ enum Targets {
         ratio("ukfs + shared line 1 thread / the mount holding the line", 0.8,
               report.row(shared).flatMap { client in report.row(holding).map { client.oneThread / $0.oneThread } })
         ratio("ukfs get while mounted / with nothing holding the line", 1.5, report.shared?.getRatio, atLeast: false)
-        ratio("8 clients × 50 entries: guest requests per client GET", 0.3, report.shared?.mergeRatio, atLeast: false)
+        ratio("\(report.shared?.clients ?? 8) clients × \(report.shared?.entries ?? 50) entries: guest requests per client GET", 0.3,
+              report.shared?.mergeRatio, atLeast: false)
         ratio("8 clients: longest wait / one client's round trip", 2.0,
               report.shared.map { $0.maxMicroseconds / max($0.soloMicroseconds, 1) }, atLeast: false)
         ratio("reads through a share: quiet / while others flood it", 2.0, report.shared?.floodSlowdown, atLeast: false)

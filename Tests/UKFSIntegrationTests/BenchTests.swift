@@ -13,13 +13,15 @@ struct BenchTests {
         defer { unlink(json) }
         let result = Shell.run([Self.bench, "--quick", "--no-agent", "--json", json], timeout: 300)
         #expect(result.status == 0, "\(result)")
-        for heading in ["| ukfs + simulator |", "| ukfs constant (floor) |", "| /proc/uptime |", "| tmpfs file |",
+        for heading in ["| ukfs + simulator |", "| ukfs + shared line |", "one guest line, shared", "| ukfs constant (floor) |",
+                        "| /proc/uptime |", "| tmpfs file |",
                         "| warm (second) |", "| pipelined, depth 32 |", "liveness:", "memory:", "| liveness p99 |"] {
             #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
         }
         #expect(!result.stdout.contains("failed)"), "\(result.stdout)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         #expect((report?["readers"] as? [Any])?.count == 6)
+        #expect(report?["shared"] is [String: Any])
     }
 
     @Test("ukfs sim --scale N adds appscale with N entries, 100 per object")

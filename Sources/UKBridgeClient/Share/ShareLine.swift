@@ -22,6 +22,7 @@ final class ShareLine {
     }
 
     private var getsOnLine = 0
+    private var flushQueued = false
     private var waitingGets = CircularBuffer<WaitingGet>()
     private struct ListKey: Hashable {
         let scope: ListScope
@@ -92,7 +93,17 @@ final class ShareLine {
             counters.clientGets.add(1, ordering: .relaxed)
             guard merging else { return pass(request, done: done) }
             waitingGets.append(WaitingGet(refs: refs, done: done))
-            if getsOnLine == 0 { sendWaitingGets() }
+            if getsOnLine == 0 && !flushQueued {
+                // Sent once the loop has read every client that is ready now, not at once: the
+                // clients a batch just answered ask again at about the same moment, and this
+                // puts them in one GET instead of one alone and the rest in the next.
+                flushQueued = true
+                let line = bound
+                eventLoop.execute {
+                    line.value.flushQueued = false
+                    if line.value.getsOnLine == 0 { line.value.sendWaitingGets() }
+                }
+            }
         case .list(let scope, let start):
             guard merging else { return pass(request, done: done) }
             let key = ListKey(scope: scope, start: start)
