@@ -73,6 +73,14 @@ public enum MessageCodec {
         }
     }
 
+    /// The answer to a request of a type this side does not know (§3): no answer case exists for
+    /// it, so its code | 0x80 with ENOSYS.
+    public static func encodeUnknownAnswer(type: UInt8, rid: UInt16, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(type | 0x80)
+        buffer.writeInteger(rid, endianness: .little)
+        buffer.writeVarint(UInt64(WireErrno.ENOSYS))
+    }
+
     public static func encode(event: ObjectEvent, into buffer: inout ByteBuffer) {
         buffer.writeInteger(RequestKind.eventCode)
         buffer.writeInteger(ProtocolLimits.eventRequestID, endianness: .little)

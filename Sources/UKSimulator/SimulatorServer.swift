@@ -76,13 +76,8 @@ final class SimulatorConnectionHandler: ChannelInboundHandler {
             guard let kind = RequestKind(rawValue: type) else { return }
             answer = (rid, .failure(kind, errno: WireErrno.EPROTO))
         case .unknown(let type, let rid):
-            // No answer type exists for an unknown request; answer with its code | 0x80 by hand.
             var buffer = context.channel.allocator.buffer(capacity: 16)
-            FrameEncoder.writeFrame(into: &buffer) {
-                $0.writeInteger(type | 0x80)
-                $0.writeInteger(rid, endianness: .little)
-                $0.writeVarint(UInt64(WireErrno.ENOSYS))
-            }
+            FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encodeUnknownAnswer(type: type, rid: rid, into: &$0) }
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             return
         case .answer, .event:

@@ -195,11 +195,7 @@ final class ShareClientHandler: ChannelInboundHandler {
     private func replyUnknown(type: UInt8, rid: UInt16) {
         guard let context else { return }
         var buffer = context.channel.allocator.buffer(capacity: 16)
-        FrameEncoder.writeFrame(into: &buffer) {
-            $0.writeInteger(type | 0x80)
-            $0.writeInteger(rid, endianness: .little)
-            $0.writeVarint(UInt64(WireErrno.ENOSYS))
-        }
+        FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encodeUnknownAnswer(type: type, rid: rid, into: &$0) }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
