@@ -10,9 +10,12 @@ final class OneClientAtATime: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let child = unwrapInboundIn(data)
         let server = context.channel
-        server.setOption(.autoRead, value: false).whenComplete { _ in }
+        // Synchronous options, never a promise: the child may close on another event loop while the
+        // group shuts down, and a promise made for a loop that is gone is a leak NIO traps on.
+        try? server.syncOptions?.setOption(.autoRead, value: false)
         child.closeFuture.whenComplete { _ in
-            server.setOption(.autoRead, value: true).whenComplete { _ in }
+            guard server.isActive else { return }
+            server.eventLoop.execute { try? server.syncOptions?.setOption(.autoRead, value: true) }
         }
         context.fireChannelRead(data)
     }
