@@ -34,10 +34,18 @@ struct SignalTests {
             ["dump", "unix:" + silent.path, "--timeout", "60"],
         ]
         for command in commands {
-            let pid = try #require(Shell.spawn([Paths.ukfs] + command, environment: instance.environment))
-            usleep(500_000)
-            let (status, seconds) = Self.signal(pid, signal)
-            #expect(status == 128 + signal, "\(command): status \(status)")
+            let before = silent.connectionsAccepted
+            let process = try BackgroundProcess([Paths.ukfs] + command, environment: instance.environment,
+                                                outputPath: instance.folder + "/signalled.out")
+            // Signalled once it is surely waiting: the silent guest has its connection (a loaded
+            // machine can take longer than any fixed pause to start a command).
+            if command[1].hasPrefix("unix:") {
+                #expect(Shell.eventually(within: 20) { silent.connectionsAccepted > before }, "\(command) never connected")
+            } else {
+                usleep(500_000)
+            }
+            let (status, seconds) = Self.signal(process.pid, signal)
+            #expect(status == 128 + signal, "\(command): status \(status): \(process.output)")
             #expect(seconds < 2, "\(command): \(seconds) s")
         }
     }
