@@ -171,7 +171,9 @@ struct RobustnessTests {
         // would still succeed — the decision must not rest on it.
         #expect(instance.read("libukprint/console_lvl") == "3\n")
         #expect(instance.sh("ls \"$M\" >/dev/null && stat \"$M\" >/dev/null").status == 0)
-        let readers = try #require(Shell.spawn(["/bin/bash", "-c", """
+        // setsid: the readers are a process group of their own (setsid keeps the pid, since a spawned
+        // child leads no group), so kill(-readers) ends every reader loop, not only their shell.
+        let readers = try #require(Shell.spawn(["/usr/bin/setsid", "/bin/bash", "-c", """
             for i in 1 2 3 4; do (while :; do cat "$M/net/eth0/rx_bytes" >/dev/null 2>&1; done) & done; wait
             """], environment: ["M": instance.mountpoint]))
         defer { kill(-readers, SIGKILL); Shell.terminate(readers, signal: SIGKILL) }
