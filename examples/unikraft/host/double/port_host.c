@@ -27,13 +27,6 @@ void ua_port_unlock(void)
 	pthread_mutex_unlock(&lock);
 }
 
-void ua_port_idle(void)
-{
-	struct timespec ts = { 0, 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 void ua_port_boot_id(uint8_t out[8])
 {
 	int fd = open("/dev/urandom", O_RDONLY);
