@@ -79,7 +79,9 @@ final class HostileGuest: @unchecked Sendable {
         stopped.store(true, ordering: .releasing)
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for fd in connections.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
+        // Under the lock that serve() closes under: a descriptor number it closed may already be
+        // another test's socket (Shell.run's socketpairs), and shutting that down broke its pipe.
+        connections.withLock { open in open.forEach { shutdown($0, Int32(SHUT_RDWR)) } }
         unlink(path)
     }
 
@@ -102,7 +104,10 @@ final class HostileGuest: @unchecked Sendable {
         defer {
             // The streamer writes to this descriptor: close it only once the streamer is done.
             ended.end()
-            close(fd)
+            connections.withLock { open in
+                open.removeAll { $0 == fd }
+                close(fd)
+            }
         }
         var receiver = FrameReceiver()
         var chunk = [UInt8](repeating: 0, count: 4096)

@@ -23,8 +23,9 @@ final class NotifyListener {
         let bound = withUnsafePointer(to: &socketAddress) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 }
         }
+        // No close here: every property is set, so deinit runs on this throw and closes fd itself
+        // (a second close could hit another test's descriptor by then).
         guard bound else {
-            close(fd)
             throw FixtureError("bind \(address): \(String(cString: strerror(errno)))")
         }
     }
