@@ -128,8 +128,8 @@ struct BehaviourTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.isEmpty)
         let count = guest.sh("find \"$M\" -type f | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        // 11 ukalloc + 2+2 ukfalloc + 8 netdev0 + 1 ukprint + 12 uksched + 3 appsim + 6 .ukfs
-        #expect(count == "45")
+        // 11 ukalloc + 2+2 ukfalloc + 8 netdev0 + 1 ukprint + 12 uksched + 3 appsim + 7 .ukfs
+        #expect(count == "46")
     }
 
     @Test(".ukfs describes the mount", arguments: Backend.allCases)
@@ -141,6 +141,7 @@ struct BehaviourTests {
         #expect(guest.read(".ukfs/address") == guest.socket + "\n")
         #expect(guest.read(".ukfs/protocol") == "ukfs-bridge 1\n")
         #expect(guest.read(".ukfs/boot_id").count == 17)
+        #expect(guest.read(".ukfs/reconnects") == "0\n")
         #expect(guest.sh("echo x > \"$M/.ukfs/name\"").status != 0)
     }
 
