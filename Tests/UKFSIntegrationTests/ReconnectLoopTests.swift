@@ -8,7 +8,8 @@ struct ReconnectLoopTests {
     /// The attempt number in `disconnected: …, retrying in 0.4 s (attempt 3)`, nil in other states.
     static func attempt(in state: String) -> Int? {
         guard let open = state.range(of: "(attempt ", options: .backwards),
-              let close = state[open.upperBound...].firstIndex(of: ")") else { return nil }
+            let close = state[open.upperBound...].firstIndex(of: ")")
+        else { return nil }
         return Int(state[open.upperBound..<close])
     }
 
@@ -18,7 +19,9 @@ struct ReconnectLoopTests {
         defer { guest.stop() }
         // Accepts and holds connections, never answers; ends with the test process (its parent),
         // or when the test kills it.
-        let acceptor = Shell.spawn(["/usr/bin/python3", "-c", """
+        let acceptor = Shell.spawn([
+            "/usr/bin/python3", "-c",
+            """
             import os, socket
             parent = os.getppid()
             s = socket.socket(socket.AF_UNIX); s.bind("\(guest.socket)"); s.listen(100); s.settimeout(0.5)
@@ -29,7 +32,8 @@ struct ReconnectLoopTests {
                     if len(held) > 5: held.pop(0).close()
                 except socket.timeout:
                     pass
-            """])
+            """,
+        ])
         defer { if let acceptor { kill(acceptor, SIGKILL); var status: Int32 = 0; waitpid(acceptor, &status, 0) } }
         #expect(Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: guest.socket) })
         try guest.mountOnly(options: ["-o", "wait,timeout=0.3"])
