@@ -143,6 +143,7 @@ final class GuestSession: Sendable {
 
     /// Tries until connected or stopped; after a short-lived connection, waits first.
     private func reconnect(shortLived: Bool = false) async {
+        status.noteReconnecting()
         var attempt = 0
         if shortLived { try? await Task.sleep(for: Self.reconnectDelay(afterFailures: state.withLock { $0.failures })) }
         while !state.withLock({ $0.stopping }) {

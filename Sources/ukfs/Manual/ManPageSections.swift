@@ -60,7 +60,7 @@ enum Sections {
             ("NOTIFY_SOCKET", "Set by systemd for Type=notify units: ukfs mount -f sends READY=1 once mounted, STATUS= as the connection changes and STOPPING=1 as it unmounts."),
         ]),
         ("FILES", [
-            ("MOUNTPOINT/.ukfs/", "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation."),
+            ("MOUNTPOINT/.ukfs/", "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation, reconnects (how many times the mount has started reconnecting)."),
             ("/etc/fstab", "Lines of type fuse.ukfs, mounted by mount(8) through mount.fuse3."),
         ]),
         ("EXAMPLES", [
