@@ -240,10 +240,9 @@ final class GuestSession: Sendable {
         for node in tree.listedGuestDirectories() { refresh(node.ino) }
     }
 
-    /// Every page of a directory (the paging rules are shared with the scripting commands), within
-    /// four request timeouts in all.
+    /// Every page of a directory, by the paging rules and bound the scripting commands use too.
     private func fetchAll(_ scope: ListScope, done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        DirectoryListing.fetchAll(scope, deadline: .now + timeout * 4,
+        DirectoryListing.fetchAll(scope, requestTimeout: timeout,
                                   send: { [self] request, completion in send(request, completion: completion) },
                                   done: done)
     }

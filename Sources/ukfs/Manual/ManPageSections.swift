@@ -48,6 +48,7 @@ enum Sections {
             ("20 (ENOTDIR)", "A path goes through an entry as if it were a directory."),
             ("21 (EISDIR)", "A directory where an entry was wanted."),
             ("22 (EINVAL)", "set: not a value of the entry's type."),
+            ("27 (EFBIG)", "set: text longer than the guest's max_string; nothing is sent."),
             ("34 (ERANGE)", "set: outside the type's range; the value is unchanged."),
             ("other errno values", "ls, get, set, watch, dump: the guest's getter or setter failed with that errno."),
             ("64 (EX_USAGE)", "A usage error: a missing, extra or malformed argument or option. argument-parser prints `Error: \u{2026}`, the command's usage line and where its help is (three lines)."),
