@@ -68,8 +68,7 @@ public final class FuseMount: @unchecked Sendable {
     public static func mount(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
                              at mountpoint: String, options: MountOptions, group: EventLoopGroup, logger: Logger,
                              prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
-        try checkMountpoint(mountpoint)
-        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
+        try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
         let instance = MountedInstance(name: instanceName, address: address, share: share, slot: InodeSpace.rootSlot,
                                        notifier: notifier, group: group, options: options,
@@ -101,6 +100,13 @@ public final class FuseMount: @unchecked Sendable {
         self.stopServing = stopServing
         self.options = options
         self.logger = logger
+    }
+
+    /// What every mount (single or `--all`) checks before anything else: the mountpoint can take it,
+    /// and this process may use FUSE.
+    static func checkCanMount(at mountpoint: String) throws(MountError) {
+        try checkMountpoint(mountpoint)
+        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
     }
 
     /// Fails unless `path` can take a new mount; recovers a stale ukfs mount left by a dead server.
