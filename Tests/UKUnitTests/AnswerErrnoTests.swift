@@ -39,7 +39,8 @@ struct AnswerErrnoTests {
         let page = ListPage(generation: 1, total: 0, children: [])
         let list: (Answer) -> ListPage? = { if case .list(let page) = $0 { page } else { nil } }
         #expect(Result<Answer, BridgeError>.success(.list(page)).expecting(list) == .success(page))
-        #expect(Result<Answer, BridgeError>.success(.failure(.list, errno: WireErrno.ENOENT)).expecting(list)
+        #expect(
+            Result<Answer, BridgeError>.success(.failure(.list, errno: WireErrno.ENOENT)).expecting(list)
                 == .failure(.guest(errno: WireErrno.ENOENT)))
         #expect(Result<Answer, BridgeError>.success(.set).expecting(list) == .failure(.unexpectedAnswer))
         #expect(Result<Answer, BridgeError>.failure(.overloaded).expecting(list) == .failure(.overloaded))

@@ -4,6 +4,7 @@ import NIOEmbedded
 import Synchronization
 import Testing
 import UKBridge
+
 @testable import UKBridgeClient
 
 @Suite("Answers routed to the request that waits for them")
@@ -20,9 +21,10 @@ struct AnswerRouterTests {
         let channel = EmbeddedChannel()
 
         init() throws {
-            let router = AnswerRouter(pending: pending, logger: AnswerRouterTests.quiet,
-                                      onEvent: { [weak self] event in self?.events.withLock { $0.append(event) } },
-                                      onClose: { [weak self] in self?.closes.withLock { $0 += 1 } })
+            let router = AnswerRouter(
+                pending: pending, logger: AnswerRouterTests.quiet,
+                onEvent: { [weak self] event in self?.events.withLock { $0.append(event) } },
+                onClose: { [weak self] in self?.closes.withLock { $0 += 1 } })
             try channel.pipeline.syncOperations.addHandlers([FrameChannelHandler(maxPayload: 65535), router])
         }
 

@@ -1,5 +1,6 @@
 import Testing
 import UKBridge
+
 @testable import UKBridgeClient
 
 @Suite("GET batches: as few requests as the guest's limits allow")

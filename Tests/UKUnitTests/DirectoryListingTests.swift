@@ -34,8 +34,10 @@ struct DirectoryListingTests {
 
     /// Pages of two children from `generation`.
     private static func page(_ start: Int, generation: UInt64 = 1) -> Answer {
-        .list(ListPage(generation: generation, total: children.count,
-                       children: Array(children[min(start, children.count)..<min(start + 2, children.count)])))
+        .list(
+            ListPage(
+                generation: generation, total: children.count,
+                children: Array(children[min(start, children.count)..<min(start + 2, children.count)])))
     }
 
     @Test("pages are fetched from where the last one ended until the total is reached")

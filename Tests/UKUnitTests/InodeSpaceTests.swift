@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UKFilesystem
 
 @Suite("Inode slots of a mount --all")

@@ -1,6 +1,7 @@
 import Testing
 import UKBridge
 import UKBridgeClient
+
 @testable import UKFilesystem
 
 @Suite("Names and places of what a guest lists")
@@ -39,9 +40,11 @@ struct ListingRulesTests {
         #expect(PlacedChild.place(object, in: .root) == nil)
         #expect(PlacedChild.place(object, in: .object(lib: 2, object: 4)) == nil)
         #expect(PlacedChild.place(entry(9, "e"), in: .root) == nil)
-        #expect(PlacedChild.place(entry(9, "e"), in: .library(2))
+        #expect(
+            PlacedChild.place(entry(9, "e"), in: .library(2))
                 == .entry(.staticEntry(lib: 2, entry: 9), .u64, .readable))
-        #expect(PlacedChild.place(entry(9, "e"), in: .object(lib: 2, object: 4))
+        #expect(
+            PlacedChild.place(entry(9, "e"), in: .object(lib: 2, object: 4))
                 == .entry(EntryRef(lib: 2, slot: 5, entry: 9), .u64, .readable))
     }
 
@@ -55,11 +58,13 @@ struct ListingRulesTests {
     @Test("the gate refuses bad names, repeats, reserved names and misplaced children, and says why")
     func gate() {
         var refused: [(String, NameRules.Refusal?)] = []
-        let listed = [ListedChild(kind: .library, id: 1, name: name("libuknetdev")),
-                      ListedChild(kind: .library, id: 2, name: name("libuknetdev")),
-                      ListedChild(kind: .library, id: 3, name: name("a/b")),
-                      ListedChild(kind: .library, id: 4, name: name(".ukfs")),
-                      ListedChild(kind: .object, id: 5, name: name("stray"))]
+        let listed = [
+            ListedChild(kind: .library, id: 1, name: name("libuknetdev")),
+            ListedChild(kind: .library, id: 2, name: name("libuknetdev")),
+            ListedChild(kind: .library, id: 3, name: name("a/b")),
+            ListedChild(kind: .library, id: 4, name: name(".ukfs")),
+            ListedChild(kind: .object, id: 5, name: name("stray")),
+        ]
         let (accepted, aliases) = ListingGate.children(from: listed, in: .root, library: nil, reserved: [name(".ukfs")]) {
             refused.append((String(decoding: $0, as: UTF8.self), $1))
         }
@@ -73,10 +78,12 @@ struct ListingRulesTests {
 
     @Test("object aliases: netdevN is also ethN in libuknetdev, unless the guest has that name itself")
     func objectAliases() {
-        let listed = [ListedChild(kind: .object, id: 0, name: name("netdev0")),
-                      ListedChild(kind: .object, id: 1, name: name("netdev1")),
-                      ListedChild(kind: .object, id: 2, name: name("eth1")),
-                      ListedChild(kind: .object, id: 3, name: name("netdevX"))]
+        let listed = [
+            ListedChild(kind: .object, id: 0, name: name("netdev0")),
+            ListedChild(kind: .object, id: 1, name: name("netdev1")),
+            ListedChild(kind: .object, id: 2, name: name("eth1")),
+            ListedChild(kind: .object, id: 3, name: name("netdevX")),
+        ]
         let (_, aliases) = ListingGate.children(from: listed, in: .library(7), library: name("libuknetdev"))
         #expect(aliases.map(\.name) == [name("eth0")])
         #expect(aliases.map(\.target) == [name("netdev0")])
@@ -91,8 +98,10 @@ struct ListingRulesTests {
             Issue.record("no root")
             return
         }
-        let listed = [ListedChild(kind: .library, id: 1, name: name("libukalloc")),
-                      ListedChild(kind: .library, id: 2, name: name(".ukfs"))]
+        let listed = [
+            ListedChild(kind: .library, id: 1, name: name("libukalloc")),
+            ListedChild(kind: .library, id: 2, name: name(".ukfs")),
+        ]
         let children = ListingFilter.children(from: listed, in: root) { _, _ in }
         #expect(children.map(\.name) == [name("libukalloc"), name("memory")])
         #expect(children.map(\.kind) == [.library(1), .alias(target: name("libukalloc"))])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ukfs
 
 @Suite("Prometheus names for ukstore entries")
@@ -33,7 +34,8 @@ struct MetricNamingTests {
     func seconds() {
         #expect(family("wait_ns") == .init(name: "ukstore_wait_seconds", kind: .gauge, divisor: 1e9, entryUnit: "nanoseconds"))
         #expect(family("lat_ms").divisor == 1e3)
-        #expect(family("cpu_time_total")
+        #expect(
+            family("cpu_time_total")
                 == .init(name: "ukstore_cpu_time_seconds_total", kind: .counter, divisor: 1e9, entryUnit: "nanoseconds"))
         #expect(family("cpu_time_idle").name == "ukstore_cpu_idle_seconds_total")
     }

@@ -1,5 +1,6 @@
 import Testing
 import UKBridge
+
 @testable import UKFilesystem
 
 @Suite("The node table: stable inodes and what the kernel must forget")
@@ -36,8 +37,12 @@ struct NodeTableTests {
         let a = try #require(ino(table, table.root, "a"))
         let b = try #require(ino(table, table.root, "b"))
         #expect(a != b)
-        let invalidations = table.replaceChildren(of: table.root, with: [(name("b"), .library(2)), (name("a"), .library(1)),
-                                                                          (name("c"), .library(3))])
+        let invalidations = table.replaceChildren(
+            of: table.root,
+            with: [
+                (name("b"), .library(2)), (name("a"), .library(1)),
+                (name("c"), .library(3)),
+            ])
         #expect(invalidations.isEmpty)
         #expect(ino(table, table.root, "a") == a)
         #expect(ino(table, table.root, "b") == b)

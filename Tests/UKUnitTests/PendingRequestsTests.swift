@@ -2,6 +2,7 @@ import NIOEmbedded
 import Synchronization
 import Testing
 import UKBridge
+
 @testable import UKBridgeClient
 
 @Suite("Requests waiting for an answer")
