@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 import UKBridge
@@ -72,7 +73,20 @@ struct DirectoryListingTests {
 
     @Test("the whole listing is bounded by four request timeouts, however the guest pages")
     func bound() {
-        #expect(DirectoryListing.requestTimeoutsPerListing == 4)
+        // A guest that takes 1 ms for each page of one child, of a million: 5 ms requests give the
+        // listing 20 ms in all, so it fails after at most 20 pages and not before 20 ms.
+        let slow = Guest { start, _ in
+            Thread.sleep(forTimeInterval: 0.001)
+            return .list(
+                ListPage(
+                    generation: 1, total: 1_000_000,
+                    children: [ListedChild(kind: .library, id: UInt64(start), name: Array("l\(start)".utf8))]))
+        }
+        let started = ContinuousClock.now
+        #expect(slow.list(timeout: .milliseconds(5)) == .failure(.timedOut))
+        #expect(ContinuousClock.now - started >= .milliseconds(20))
+        #expect(slow.requests.withLock { $0.count } <= 21)
+        // A bound already spent sends nothing.
         let guest = Guest { start, _ in Self.page(start) }
         #expect(guest.list(timeout: .zero) == .failure(.timedOut))
         #expect(guest.requests.withLock { $0 }.isEmpty)
