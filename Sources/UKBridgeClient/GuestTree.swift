@@ -102,14 +102,21 @@ public actor GuestTree {
     /// The values of `entries`, in order: as few GETs as the guest's batch and payload limits
     /// allow; an entry too big for a shared answer (EOVERFLOW) is asked for alone.
     public func read(_ entries: [TreeEntry]) async -> [EntryResult] {
+        await Self.read(entries, maxBatch: connection.maxBatch, maxPayload: connection.hello.maxPayload) { [self] refs in
+            await get(refs)
+        }
+    }
+
+    /// `read`'s rules with the GET given: `get` answers one GET, a result for each of its refs.
+    static func read(_ entries: [TreeEntry], maxBatch: Int, maxPayload: Int,
+                     get: @Sendable ([EntryRef]) async -> [EntryResult]) async -> [EntryResult] {
         var results = [EntryResult](repeating: .error(EIO), count: entries.count)
         var readable: [Int] = []
         for (index, entry) in entries.enumerated() {
             // As the mount's open: no getter is EACCES without asking the guest.
             if entry.access.contains(.readable) { readable.append(index) } else { results[index] = .error(EACCES) }
         }
-        for batch in Self.batches(readable.map { entries[$0].ref }, maxBatch: connection.maxBatch,
-                                  maxPayload: connection.hello.maxPayload) {
+        for batch in batches(readable.map { entries[$0].ref }, maxBatch: maxBatch, maxPayload: maxPayload) {
             let indices = Array(readable[batch])
             let answer = await get(indices.map { entries[$0].ref })
             for (position, index) in indices.enumerated() {
@@ -122,7 +129,8 @@ public actor GuestTree {
         return results
     }
 
-    private func get(_ refs: [EntryRef]) async -> [EntryResult] {
+    /// One GET; only what never changes (the connection, the timeout) is used, so no hop to the actor.
+    private nonisolated func get(_ refs: [EntryRef]) async -> [EntryResult] {
         await connection.send(.get(refs), timeout: timeout).entryResults(count: refs.count)
     }
 
