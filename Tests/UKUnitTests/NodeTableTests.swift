@@ -16,6 +16,15 @@ struct NodeTableTests {
         return node.ino
     }
 
+    /// A table whose root holds `lib`, listed, holding the entry `e`.
+    private func libraryWithEntry() throws -> (table: NodeTable, lib: UInt64, leaf: UInt64) {
+        let table = NodeTable(metaFiles: [])
+        _ = table.replaceChildren(of: table.root, with: [(name("lib"), .library(1))])
+        let lib = try #require(ino(table, table.root, "lib"))
+        _ = table.replaceChildren(of: lib, with: [(name("e"), entry(1))])
+        return (table, lib, try #require(ino(table, lib, "e")))
+    }
+
     @Test("a fresh table has the FUSE root and its .ukfs folder, and nothing listed yet")
     func freshTable() {
         let table = NodeTable(metaFiles: MetaFile.allCases)
@@ -87,11 +96,7 @@ struct NodeTableTests {
 
     @Test("a vanished directory takes its subtree along, each node going once the kernel forgets it")
     func subtree() throws {
-        let table = NodeTable(metaFiles: [])
-        _ = table.replaceChildren(of: table.root, with: [(name("lib"), .library(1))])
-        let lib = try #require(ino(table, table.root, "lib"))
-        _ = table.replaceChildren(of: lib, with: [(name("e"), entry(1))])
-        let leaf = try #require(ino(table, lib, "e"))
+        let (table, lib, leaf) = try libraryWithEntry()
         _ = table.child(of: lib, named: name("e"), countingLookup: true)
         _ = table.child(of: lib, named: name("e"), countingLookup: true)
         _ = table.replaceChildren(of: table.root, with: [])
@@ -129,11 +134,7 @@ struct NodeTableTests {
 
     @Test("an entry is not a directory, and names under it say so")
     func notADirectory() throws {
-        let table = NodeTable(metaFiles: [])
-        _ = table.replaceChildren(of: table.root, with: [(name("lib"), .library(1))])
-        let lib = try #require(ino(table, table.root, "lib"))
-        _ = table.replaceChildren(of: lib, with: [(name("e"), entry(1))])
-        let leaf = try #require(ino(table, lib, "e"))
+        let (table, lib, leaf) = try libraryWithEntry()
         guard case .notADirectory = table.child(of: leaf, named: name("x"), countingLookup: false) else {
             Issue.record("a lookup under an entry must be ENOTDIR")
             return
