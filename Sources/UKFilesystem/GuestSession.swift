@@ -164,6 +164,7 @@ final class GuestSession: Sendable {
 
     /// Tries until connected or stopped; after a short-lived connection, waits first.
     private func reconnect(shortLived: Bool = false) async {
+        status.noteReconnecting()
         var attempt = 0
         if shortLived { try? await Task.sleep(for: Self.reconnectDelay(afterFailures: state.withLock { $0.failures })) }
         while !state.withLock({ $0.stopping }) {
@@ -315,10 +316,9 @@ final class GuestSession: Sendable {
         }
     }
 
-    /// Every page of a directory (the paging rules are shared with the scripting commands), within
-    /// four request timeouts in all.
+    /// Every page of a directory, by the paging rules and bound the scripting commands use too.
     private func fetchAll(_ scope: ListScope, done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        DirectoryListing.fetchAll(scope, deadline: .now + timeout * 4,
+        DirectoryListing.fetchAll(scope, requestTimeout: timeout,
                                   send: { [self] request, completion in send(request, completion: completion) },
                                   done: done)
     }

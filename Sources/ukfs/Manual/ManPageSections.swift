@@ -49,6 +49,7 @@ enum Sections {
             ("20 (ENOTDIR)", "A path goes through an entry as if it were a directory."),
             ("21 (EISDIR)", "A directory where an entry was wanted."),
             ("22 (EINVAL)", "set: not a value of the entry's type."),
+            ("27 (EFBIG)", "set: text longer than the guest's max_string; nothing is sent."),
             ("34 (ERANGE)", "set: outside the type's range; the value is unchanged."),
             ("other errno values", "ls, get, set, watch, dump: the guest's getter or setter failed with that errno."),
             ("64 (EX_USAGE)", "A usage error: a missing, extra or malformed argument or option. argument-parser prints `Error: \u{2026}`, the command's usage line and where its help is (three lines)."),
@@ -61,7 +62,7 @@ enum Sections {
             ("NOTIFY_SOCKET", "Set by systemd for Type=notify units: ukfs mount -f sends READY=1 once mounted, STATUS= as the connection changes and STOPPING=1 as it unmounts."),
         ]),
         ("FILES", [
-            ("MOUNTPOINT/.ukfs/", "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation."),
+            ("MOUNTPOINT/.ukfs/", "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation, reconnects (how many times the mount has started reconnecting)."),
             ("/etc/fstab", "Lines of type fuse.ukfs, mounted by mount(8) through mount.fuse3."),
         ]),
         ("EXAMPLES", [
