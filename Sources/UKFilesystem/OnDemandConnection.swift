@@ -46,9 +46,11 @@ final class OnDemandConnection: Sendable {
     }
 
     /// Calls `done` once `connect` succeeded (nil) or failed; concurrent callers share one attempt.
-    func wake(connect: @escaping @Sendable () async throws(BridgeError) -> Void,
-              onFailure: @escaping @Sendable (BridgeError) -> Void,
-              done: @escaping @Sendable (BridgeError?) -> Void) {
+    func wake(
+        connect: @escaping @Sendable () async throws(BridgeError) -> Void,
+        onFailure: @escaping @Sendable (BridgeError) -> Void,
+        done: @escaping @Sendable (BridgeError?) -> Void
+    ) {
         enum Step { case join, start, fail(BridgeError) }
         let step = state.withLock { state -> Step in
             if state.waiting != nil {

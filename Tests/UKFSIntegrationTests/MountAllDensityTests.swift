@@ -88,7 +88,8 @@ struct MountAllDensityTests {
         let refused = instance.sh("cat \"$M/vm-5/appsim/uptime_ms\"")
         #expect(refused.status != 0 && refused.stderr.contains("Input/output error"), "\(refused)")
         let report = instance.read(".ukfs/refused")
-        #expect(report.hasPrefix("vm-5: not connected: the mount holds 4 guest connections, all that its descriptor limit of 140 allows")
+        #expect(
+            report.hasPrefix("vm-5: not connected: the mount holds 4 guest connections, all that its descriptor limit of 140 allows")
                 && report.contains("ulimit -n"), "\(report)")
         #expect(instance.read("vm-5/.ukfs/state").hasPrefix("disconnected: not connected: the mount holds 4"))
         // Still serving: the root, and the instances it holds.
