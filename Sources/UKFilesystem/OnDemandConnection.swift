@@ -15,6 +15,7 @@ final class OnDemandConnection: Sendable {
     /// After a failed attempt, uses within this pause fail at once with its error, so a dead guest
     /// read in a loop costs one connection attempt a second, not one per read.
     static let retryPause = Duration.seconds(1)
+    private let retryPause: Duration
 
     private struct State {
         /// Callers waiting for the attempt in progress; nil when none is.
@@ -28,7 +29,8 @@ final class OnDemandConnection: Sendable {
     /// without taking the lock every request would take.
     private let lastUse = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
 
-    init(name: String, budget: ConnectionBudget, idleAfter: Duration?) {
+    init(name: String, budget: ConnectionBudget, idleAfter: Duration?, retryPause: Duration = OnDemandConnection.retryPause) {
+        self.retryPause = retryPause
         self.name = name
         self.budget = budget
         self.idleAfter = idleAfter
@@ -57,7 +59,7 @@ final class OnDemandConnection: Sendable {
                 state.waiting?.append(done)
                 return .join
             }
-            if let failure = state.lastFailure, ContinuousClock.now - failure.at < Self.retryPause {
+            if let failure = state.lastFailure, ContinuousClock.now - failure.at < retryPause {
                 return .fail(failure.error)
             }
             state.waiting = [done]
