@@ -29,7 +29,15 @@ final class OnDemandConnection: Sendable {
     /// without taking the lock every request would take.
     private let lastUse = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
 
-    init(name: String, budget: ConnectionBudget, idleAfter: Duration?, retryPause: Duration = OnDemandConnection.retryPause) {
+    /// Asked when the budget is spent: closes another folder's least recently used connection, if
+    /// one is unused enough, and says whether room was made (InstanceSet.makeRoom).
+    let makeRoom: @Sendable (_ forName: String) async -> Bool
+
+    init(
+        name: String, budget: ConnectionBudget, idleAfter: Duration?, retryPause: Duration = OnDemandConnection.retryPause,
+        makeRoom: @escaping @Sendable (_ forName: String) async -> Bool = { _ in false }
+    ) {
+        self.makeRoom = makeRoom
         self.retryPause = retryPause
         self.name = name
         self.budget = budget
@@ -43,9 +51,16 @@ final class OnDemandConnection: Sendable {
     /// Whether the connection has gone unused for `idleAfter`.
     var isIdle: Bool {
         guard let idleAfter else { return false }
-        let unused = DispatchTime.now().uptimeNanoseconds &- lastUse.load(ordering: .relaxed)
-        return Duration.nanoseconds(Int64(clamping: unused)) >= idleAfter
+        return isUnused(for: idleAfter)
     }
+
+    func isUnused(for duration: Duration) -> Bool {
+        let unused = DispatchTime.now().uptimeNanoseconds &- lastUse.load(ordering: .relaxed)
+        return Duration.nanoseconds(Int64(clamping: unused)) >= duration
+    }
+
+    /// When a request last went to the guest, to find the least recently used connection.
+    var lastUseNanoseconds: UInt64 { lastUse.load(ordering: .relaxed) }
 
     /// Calls `done` once `connect` succeeded (nil) or failed; concurrent callers share one attempt.
     func wake(
