@@ -35,6 +35,10 @@ final class GuestSession: Sendable {
         /// Failed attempts in a row, a connection that died soon after its handshake included:
         /// what the reconnect delay grows with.
         var failures = 0
+        /// While a connection is being adopted (its WATCH, its refreshes): a request that finds no
+        /// connection then lost it mid-way, and must fail rather than wait for the wake in progress,
+        /// which is waiting for that request.
+        var adopting = false
     }
 
     private let state = Mutex(State())
@@ -97,6 +101,7 @@ final class GuestSession: Sendable {
     }
 
     private func adopt(_ connection: BridgeConnection, attempt: UInt64) async {
+        defer { state.withLock { $0.adopting = false } }
         let previous = status.hello
         status.hello = connection.hello
         status.generation = connection.hello.generation
@@ -104,6 +109,7 @@ final class GuestSession: Sendable {
         let stopping = state.withLock { state -> Bool in
             if !state.stopping {
                 state.connection = connection
+                state.adopting = true
                 state.adoptedAttempt = attempt
                 state.adoptedAt = .now
             }
@@ -203,10 +209,12 @@ final class GuestSession: Sendable {
 
     // MARK: requests
 
-    /// Sends a request on the live connection; with none, fails at once (EIO to the reader).
+    /// Sends a request on the live connection; with none, fails at once (EIO to the reader) — or,
+    /// for an on-demand session, connects first.
     func send(_ request: Request, completion: @escaping BridgeConnection.Completion) {
-        guard let connection = state.withLock({ $0.connection }) else {
-            guard onDemand != nil else { return completion(.failure(.disconnected)) }
+        let (connection, adopting) = state.withLock { ($0.connection, $0.adopting) }
+        guard let connection else {
+            guard onDemand != nil, !adopting else { return completion(.failure(.disconnected)) }
             return wake { [self] failure in
                 if let failure { return completion(.failure(failure)) }
                 sendConnected(request, completion: completion)
@@ -246,7 +254,7 @@ final class GuestSession: Sendable {
 
     /// An on-demand session with no connection now: the next use connects.
     var isDormant: Bool {
-        onDemand != nil && state.withLock { $0.connection == nil && !$0.stopping }
+        onDemand != nil && state.withLock { $0.connection == nil && !$0.stopping && !$0.adopting }
     }
 
     /// Connects if not connected (on-demand sessions only), then calls `done` with what failed.
