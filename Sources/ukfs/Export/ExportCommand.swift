@@ -114,7 +114,7 @@ final class ExporterSet: Sendable {
             return parts
         }
         let info = MetricsText.buildInfo(version: Ukfs.version, protocolVersion: ProtocolLimits.version)
-        return MetricsText.render([info] + parts.flatMap { $0 })
+        return MetricsText.render([[info]] + parts)
     }
 
     private func sync(with registry: InstanceRegistry) async {
