@@ -16,6 +16,9 @@ public final class SimulatedStore: Sendable {
     public let name: [UInt8]
     public let bootID: UInt64
     private let started = ContinuousClock.now
+    /// Added to the time since start: a fleet's instances are each seeded with their own, so
+    /// their moving values differ (0 for a lone simulator, which tests read as documented).
+    private let clockOffset: UInt64
 
     private struct State {
         var libraries: [SimLibrary]
@@ -28,9 +31,11 @@ public final class SimulatedStore: Sendable {
     private let state: Mutex<State>
 
     /// `scale`: entries added in the `appscale` library (ScaledLibrary); 0 keeps the default store.
-    public init(name: String, scale: Int = 0) {
+    /// `seed`: instance k of a fleet runs its clock k seconds ahead (docs/simulated-store.md).
+    public init(name: String, scale: Int = 0, seed: UInt32 = 0) {
         self.name = Array(name.utf8.prefix(ProtocolLimits.maxNameLength))
         self.bootID = UInt64.random(in: 1...UInt64.max)
+        self.clockOffset = UInt64(seed) * 1_000_000_000
         var libraries = [
             SimLibrary(id: Self.libukalloc, name: "libukalloc", staticEntries: Producers.ukalloc, objectTemplate: []),
             SimLibrary(id: Self.libukfalloc, name: "libukfalloc", staticEntries: Producers.ukfallocStatic,
@@ -49,7 +54,7 @@ public final class SimulatedStore: Sendable {
     }
 
     private var clock: SimClock {
-        SimClock(nanoseconds: UInt64(max(TimeAmount(ContinuousClock.now - started).nanoseconds, 0)))
+        SimClock(nanoseconds: UInt64(max(TimeAmount(ContinuousClock.now - started).nanoseconds, 0)) &+ clockOffset)
     }
 
     public var generation: UInt64 { state.withLock { $0.generation } }

@@ -8,11 +8,14 @@ import UKSimulator
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Run a simulated Unikraft instance and register it as NAME.",
-        discussion: "Its store mirrors upstream's producers (docs/simulated-store.md). Ctrl-C stops it.")
+        abstract: "Run a simulated Unikraft instance and register it as NAME (or a fleet, NAME-1 … NAME-N).",
+        discussion: "Its store mirrors upstream's producers (docs/simulated-store.md). Ctrl-C stops it (every member of a fleet, removing their sockets).")
 
-    @Argument(help: "The name to register (letters, digits, - _ .).")
-    var name: String
+    @Argument(help: "The name to register (letters, digits, - _ .); with --fleet, the members' prefix (default vm).")
+    var name: String?
+
+    @Option(help: "Serve this many instances from one process, registered as NAME-1 … NAME-N, each with its own boot id and values.")
+    var fleet: Int?
 
     @Option(help: "Listen on this socket path instead of the registry's NAME.sock.")
     var socket: String?
@@ -29,10 +32,19 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    func validate() throws {
+        if fleet == nil && name == nil { throw ValidationError("give the NAME to register (or --fleet N)") }
+        if fleet != nil && (socket != nil || !listen.isEmpty) {
+            throw ValidationError("--fleet registers its members in the registry: --socket and --listen are for one instance")
+        }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let logger = LoggingSetup.logger("ukfs.sim", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            if let fleet { return try await runFleet(size: fleet, group: group, logger: logger) }
+            guard let name else { throw CLIError("give the NAME to register (or --fleet N)") }
             let simulator = try await SimulatorProcess.start(name: name, socket: socket, scale: scale, oneClient: oneClient,
                                                                 group: group, logger: logger)
             let extra: [(server: SimulatorServer, address: String)]
@@ -47,6 +59,16 @@ struct SimCommand: AsyncParsableCommand {
             await Termination.serveForever()
         }
     }
+
+    /// One event loop serves the whole fleet: threads do not grow with its size.
+    private func runFleet(size: Int, group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
+        let base = name ?? "vm"
+        let fleet = try await SimFleet.start(size: size, base: base, scale: scale, oneClient: oneClient,
+                                             group: group, logger: logger)
+        let folder = (fleet.members.first?.path as NSString?)?.deletingLastPathComponent ?? ""
+        Console.say("ukfs: simulating \(size) instance\(size == 1 ? "" : "s"), \(SimFleet.memberName(base, 1)) … \(SimFleet.memberName(base, size)), in \(folder) (Ctrl-C to stop)")
+        await Termination.serveForever()
+    }
 }
 
 /// A simulator on a socket: registered in the registry folder, or at an explicit path.
@@ -54,7 +76,7 @@ struct SimulatorProcess {
     let server: SimulatorServer
     let path: String
 
-    static func start(name: String, socket: String?, scale: Int = 0, oneClient: Bool = false,
+    static func start(name: String, socket: String?, scale: Int = 0, seed: UInt32 = 0, oneClient: Bool = false,
                       group: MultiThreadedEventLoopGroup, logger: Logger) async throws -> SimulatorProcess {
         guard InstanceRegistry.isValidName(name) else {
             throw CLIError("'\(name)' cannot be an instance name: use letters, digits, - _ . (at most 64)")
@@ -69,7 +91,7 @@ struct SimulatorProcess {
         }
         try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
         guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
-        let store = SimulatedStore(name: name, scale: scale)
+        let store = SimulatedStore(name: name, scale: scale, seed: seed)
         // The socket is what outlives the process (the kernel closes the rest): a signal from the
         // moment it may exist removes it.
         Termination.releasing { unlink(path) }
