@@ -1,4 +1,5 @@
 import Foundation
+import UKBridgeClient
 
 /// What bounds how many instances one exporter follows: its descriptors. Each instance it holds
 /// keeps four open (measured: the line's socket and its duplicate for direct writes, the line's
@@ -9,20 +10,6 @@ enum DescriptorBudget {
     /// Kept for everything else: stdio, event loops, the HTTP clients (64 at most), other
     /// processes reading through this exporter's shares.
     static let reserved = 256
-
-    /// The soft descriptor limit raised to the hard one, as daemons that follow thousands of
-    /// sockets do; the limit in force after.
-    static func raiseLimit() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
-        if limit.rlim_cur < limit.rlim_max {
-            var raised = limit
-            raised.rlim_cur = limit.rlim_max
-            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
-        }
-        // Unlimited (all bits set) is clamped too.
-        return min(Int(clamping: limit.rlim_cur), Int(Int32.max))
-    }
 
     /// Instances that fit in `limit` descriptors.
     static func instances(limit: Int) -> Int { max(0, (limit - reserved) / perInstance) }

@@ -47,7 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
             let logger = LoggingSetup.logger("ukfs.export", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: MountCommand.eventLoopThreads)
             let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
-            let descriptors = DescriptorBudget.raiseLimit()
+            let descriptors = min(DescriptorLimit.raiseToHard(), Int(Int32.max))
             let exporters = ExporterSet(group: group, timeout: duration, descriptors: descriptors, logger: logger)
             if !all {
                 guard instances.count <= exporters.capacity else {
