@@ -20,14 +20,15 @@ enum DensityTable {
             func row(_ name: String, _ cells: (Density.MountFigures) -> String, _ growth: String) {
                 lines.append("| \(name) | " + mounts.map(cells).joined(separator: " | ") + " | \(growth) |")
             }
-            row("last socket → all folders listed (s)", { P.fixed($0.listedSeconds, 2) }, growth({ $0.listedSeconds * 1000 }, 3, " ms"))
+            row("last socket → all folders listed (s)", { $0.listedSeconds.map { P.fixed($0, 2) } ?? "\($0.listed) listed" },
+                growth({ ($0.listedSeconds ?? .nan) * 1000 }, 3, " ms"))
             row("RSS idle (KiB)", { String($0.idle.rssKiB) }, growth({ Double($0.idle.rssKiB) }, 1, " KiB"))
             row("descriptors idle", { String($0.idle.descriptors) }, growth({ Double($0.idle.descriptors) }, 2, ""))
-            row("threads idle", { String($0.idle.threads) }, growth({ Double($0.idle.threads) }, 4, ""))
+            row("threads idle (event loops + ukfs)", { "\($0.idle.threads) (\($0.idle.ownThreads))" }, growth({ Double($0.idle.threads) }, 4, ""))
             row("`grep -r` over the first instances (s)", { "\(P.fixed($0.grepSeconds, 2)) (\($0.grepped))" }, "—")
             row("RSS after the grep (KiB)", { String($0.afterGrep.rssKiB) }, growth({ Double($0.afterGrep.rssKiB) }, 1, " KiB"))
             row("descriptors after the grep", { String($0.afterGrep.descriptors) }, growth({ Double($0.afterGrep.descriptors) }, 2, ""))
-            row("threads after the grep", { String($0.afterGrep.threads) }, growth({ Double($0.afterGrep.threads) }, 4, ""))
+            row("threads after the grep (event loops + ukfs)", { "\($0.afterGrep.threads) (\($0.afterGrep.ownThreads))" }, growth({ Double($0.afterGrep.threads) }, 4, ""))
             row("`ls` of the root (ms)", { P.fixed($0.lsMilliseconds, 2) }, growth({ $0.lsMilliseconds * 1000 }, 2, " µs"))
             row("read one entry of instance #k, ops/s (k)", { "\(P.count($0.readsPerSecond)) (#\($0.readIndex))\($0.readFailures > 0 ? " \($0.readFailures) failed" : "")" }, "—")
             row("the same entry, single-instance mount, ops/s", { P.count($0.singleReadsPerSecond) }, "—")

@@ -133,6 +133,9 @@ struct ProcessFigures: Codable {
     let rssKiB: Int
     let descriptors: Int
     let threads: Int
+    /// Threads the daemon starts itself: NIO event loops and its own (main and FUSE workers, named
+    /// `ukfs`); the rest are the Swift runtime's pool, which grows and shrinks with async work.
+    let ownThreads: Int
 
     static func of(_ pid: pid_t) -> ProcessFigures {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -141,7 +144,12 @@ struct ProcessFigures: Codable {
             return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) } ?? 0
         }
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? 0
-        return ProcessFigures(rssKiB: field("VmRSS"), descriptors: descriptors, threads: field("Threads"))
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let own = tasks.filter { task in
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8)) ?? ""
+            return name.hasPrefix("NIO-ELT") || name.hasPrefix("ukfs")
+        }.count
+        return ProcessFigures(rssKiB: field("VmRSS"), descriptors: descriptors, threads: field("Threads"), ownThreads: own)
     }
 
     /// Inodes the kernel has allocated, machine-wide (/proc/sys/fs/inode-nr: allocated minus free).
