@@ -17,7 +17,9 @@ struct ExportCommand: AsyncParsableCommand {
             errors, fifo overruns, drops, *_count, tot_*, nb_*, CPU times) is a counter named …_total; current values \
             and whatever is settable are gauges. Times are in seconds (*_ms, *_us, *_ns and CPU times converted), memory \
             figures end in _bytes. Each scrape reads each instance with one batched bridge request; ukfs_up and \
-            ukfs_scrape_* tell how each instance fared, ukfs_build_info which ukfs answers.
+            ukfs_scrape_* tell how each instance fared, ukfs_build_info which ukfs answers. An instance is connected \
+            when first scraped; each costs 4 descriptors, so (descriptor limit - 256) / 4 are followed \
+            (ukfs_export_capacity) and the rest named in ukfs_export_refused.
             """)
 
     @Argument(help: "Instance names (the registry, then KraftKit) or addresses (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
@@ -113,17 +115,31 @@ final class ExporterSet: Sendable {
         exporters.withLock { $0[target.name] = exporter }
     }
 
+    /// Instances scraped at once.
+    static let inFlight = 128
+
     /// One scrape of every instance, concurrently; with a registry, instances that registered are
     /// added and those gone are dropped first.
     func scrape(registry: InstanceRegistry?) async -> String {
         if let registry { await sync(with: registry) }
         let current = exporters.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
         let parts = await withTaskGroup(of: (Int, [MetricsText.Sample]).self) { tasks in
-            for (index, exporter) in current.enumerated() {
+            // A window, not every instance at once: thousands of first scrapes (connect, list)
+            // started together queue their requests behind each other past their deadlines
+            // (4,096 at once: 500 instances down, 9 s scrapes on a loaded machine).
+            var next = 0
+            func startNext() {
+                guard next < current.count else { return }
+                let (index, exporter) = (next, current[next])
+                next += 1
                 tasks.addTask { (index, await exporter.scrape()) }
             }
+            for _ in 0..<min(Self.inFlight, current.count) { startNext() }
             var parts = [[MetricsText.Sample]](repeating: [], count: current.count)
-            for await (index, samples) in tasks { parts[index] = samples }
+            for await (index, samples) in tasks {
+                parts[index] = samples
+                startNext()
+            }
             return parts
         }
         let info = MetricsText.buildInfo(version: Ukfs.version, protocolVersion: ProtocolLimits.version)
