@@ -24,13 +24,15 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     case unexpectedAnswer
     /// Another process holds the guest's only line and does not share it.
     case lineHeld(BridgeAddress, holder: String)
+    /// A `mount --all` holds as many guest connections as its descriptor limit allows.
+    case connectionBudget(limit: Int, descriptors: Int)
 
     /// What a FUSE reader should get for this failure.
     public var errno: Int32 {
         switch self {
         case .guest(let errno): errno
         case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible,
-             .lineHeld: EIO
+             .lineHeld, .connectionBudget: EIO
         }
     }
 
@@ -77,6 +79,8 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the guest answered with a message of the wrong kind"
         case .lineHeld(_, let holder):
             return "has one line, held by \(holder), which does not share it — wait for that command to end, or stop it"
+        case .connectionBudget(let limit, let descriptors):
+            return "not connected: the mount holds \(limit) guest connections, all that its descriptor limit of \(descriptors) allows — raise it (ulimit -n, LimitNOFILE=) and remount, or use fewer instances at once (unused ones close after -o idle)"
         }
     }
 }

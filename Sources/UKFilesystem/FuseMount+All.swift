@@ -10,7 +10,7 @@ extension FuseMount {
 
     /// `ukfs mount --all`: one mount with a folder per instance of `registry` that answers, each
     /// behaving as a single-instance mount's root, following the registry live. Instances found at
-    /// mount time are connected (or given up on, within the timeout) before the mount is made.
+    /// mount time have their folders when the mount is made; each connects when first used.
     public static func mountAll(registry: InstanceRegistry, at mountpoint: String, options: MountOptions,
                                 group: EventLoopGroup, logger: Logger,
                                 prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
@@ -20,7 +20,7 @@ extension FuseMount {
         let interrupts = InterruptibleRequests()
         let instances = InstanceSet(registry: registry, notifier: notifier, group: group, options: options,
                                     interrupts: interrupts, logger: logger)
-        for attempt in instances.sync() { await attempt.value }
+        instances.sync()
         let watcher = RegistryWatcher(folder: registry.folder, rescanInterval: registryRescan, logger: logger) {
             instances.sync()
         }

@@ -13,6 +13,9 @@ public struct MountOptions: Sendable {
     public var maxThreads: UInt32 = 16
     /// Mount even if the guest does not answer yet (a VM still booting), and connect when it does.
     public var waitForGuest = false
+    /// `mount --all`: an instance folder's guest connection closes after this long unused (and
+    /// reopens on the next use); nil keeps it open.
+    public var idleClose: Duration? = .seconds(60)
     /// mount(8)'s generic flags the kernel applies (`noexec`, `noatime`, `sync` …), handed to libfuse as given.
     public var kernelFlags: [String] = []
     /// The source /proc/mounts shows: what the user mounted (`vm1`), as fstab and mount(8) name

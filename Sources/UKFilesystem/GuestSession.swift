@@ -13,6 +13,8 @@ final class GuestSession: Sendable {
     let tree: NodeTable
     let notifier: KernelNotifier
     let timeout: Duration
+    /// Set for a `mount --all` folder: connects on use, never reconnects on its own.
+    let onDemand: OnDemandConnection?
     private let group: EventLoopGroup
     private let logger: Logger
 
@@ -52,7 +54,8 @@ final class GuestSession: Sendable {
     }
 
     init(status: MountStatus, tree: NodeTable, notifier: KernelNotifier, group: EventLoopGroup,
-         timeout: Duration, logger: Logger) {
+         timeout: Duration, onDemand: OnDemandConnection? = nil, logger: Logger) {
+        self.onDemand = onDemand
         self.status = status
         self.tree = tree
         self.notifier = notifier
@@ -69,12 +72,20 @@ final class GuestSession: Sendable {
             state.attempts += 1
             return state.attempts
         }
+        if let budget = onDemand?.budget, let refused = budget.take(for: status.instanceName) { throw refused }
         // Through the line's share when another process holds it; else holding it and sharing it.
-        let line = try await LineConnector.connect(
-            LineTarget(address: status.address, share: status.share), role: .holder,
-            group: group, timeout: timeout, logger: logger,
-            onEvent: { [weak self] event in self?.handle(event) },
-            onClose: { [weak self] in self?.connectionClosed(attempt: attempt) })
+        let line: GuestLine
+        do throws(BridgeError) {
+            line = try await LineConnector.connect(
+                LineTarget(address: status.address, share: status.share), role: .holder,
+                group: group, timeout: timeout, logger: logger,
+                onEvent: { [weak self] event in self?.handle(event) },
+                onClose: { [weak self] in self?.connectionClosed(attempt: attempt) })
+        } catch {
+            onDemand?.budget.giveBack()
+            throw error
+        }
+        if let budget = onDemand?.budget { line.connection.closeFuture.whenComplete { _ in budget.giveBack() } }
         status.line = line
         await adopt(line.connection, attempt: attempt)
     }
@@ -104,9 +115,12 @@ final class GuestSession: Sendable {
             notifier.post(tree.forgetGuestTree())
         } else if let previous, previous.generation != connection.hello.generation {
             logger.info("objects changed while disconnected: refreshing")
-            refreshAllListed()
+            // Awaited: a folder woken by a use answers that use from the refreshed tree.
+            await refreshAllListed()
         }
-        // The root is listed up front, so `ls` of the mount works even if the guest goes away.
+        // The root is listed up front, so `ls` of the mount works even if the guest goes away; an
+        // on-demand folder lists only what is used (and a listing may be what is waking it).
+        guard onDemand == nil else { return }
         await withCheckedContinuation { continuation in
             ensureListed(tree.root) { _ in continuation.resume() }
         }
@@ -131,6 +145,13 @@ final class GuestSession: Sendable {
         // reconnect for each would add one loop per failed attempt: thousands within seconds
         // against a socket that accepts but never answers (a QEMU chardev whose agent hung).
         guard ours else { return }
+        if let onDemand {
+            // Reconnected by the next use, not on its own: an unused folder costs nothing.
+            let idle = onDemand.takeIdleClose()
+            status.connection = idle ? .idle : .disconnected(reason: "connection lost")
+            if !idle { logger.info("lost the connection to \(status.address); reconnecting on next use") }
+            return
+        }
         status.connection = .disconnected(reason: "connection lost")
         if !shortLived {
             logger.warning("lost the connection to \(status.address); reconnecting")
@@ -178,6 +199,22 @@ final class GuestSession: Sendable {
     /// Sends a request on the live connection; with none, fails at once (EIO to the reader).
     func send(_ request: Request, completion: @escaping BridgeConnection.Completion) {
         guard let connection = state.withLock({ $0.connection }) else {
+            guard onDemand != nil else { return completion(.failure(.disconnected)) }
+            return wake { [self] failure in
+                if let failure { return completion(.failure(failure)) }
+                sendConnected(request, completion: completion)
+            }
+        }
+        onDemand?.noteUse()
+        connection.send(request, timeout: timeout) { [status] result in
+            if case .failure(.timedOut) = result { status.noteTimeout() } else { status.noteAnswer() }
+            completion(result)
+        }
+    }
+
+    /// After a wake: on the connection it made, never waking again (it may already be gone).
+    private func sendConnected(_ request: Request, completion: @escaping BridgeConnection.Completion) {
+        guard let connection = state.withLock({ $0.connection }) else {
             completion(.failure(.disconnected))
             return
         }
@@ -191,21 +228,52 @@ final class GuestSession: Sendable {
 
     /// Calls `done` once `dir` is listed (nil) or with the errno that prevented it.
     func ensureListed(_ dir: UInt64, done: @escaping @Sendable (Int32?) -> Void) {
+        // A folder that was idle first reconnects, and so refreshes what changed meanwhile; if the
+        // guest is away, what was listed is still shown, as for a disconnected mount.
+        if isDormant, tree.isListed(dir) { return wake { _ in done(nil) } }
         if tree.isListed(dir) { return done(nil) }
         refresh(dir, done: done)
     }
 
+    // MARK: on demand (mount --all)
+
+    /// An on-demand session with no connection now: the next use connects.
+    var isDormant: Bool {
+        onDemand != nil && state.withLock { $0.connection == nil && !$0.stopping }
+    }
+
+    /// Connects if not connected (on-demand sessions only), then calls `done` with what failed.
+    func wake(_ done: @escaping @Sendable (BridgeError?) -> Void) {
+        guard let onDemand, !state.withLock({ $0.stopping }) else { return done(.disconnected) }
+        onDemand.wake(connect: { [self] () async throws(BridgeError) in
+            if state.withLock({ $0.connection != nil }) { return }
+            try await connect()
+        }, onFailure: { [status] error in
+            status.connection = .disconnected(reason: error.shortProblem)
+        }, done: done)
+    }
+
+    /// Closes the connection if it went unused for the folder's idle time and nobody shares it.
+    func closeIfIdle() {
+        guard let onDemand, onDemand.isIdle, (status.line?.share?.clientCount ?? 0) == 0,
+              let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose() else { return }
+        logger.debug("closing the idle connection")
+        connection.close()
+    }
+
     /// Lists `dir` from the guest and makes the tree agree. Concurrent calls for one directory
     /// share one listing.
-    func refresh(_ dir: UInt64, done: @escaping @Sendable (Int32?) -> Void = { _ in }) {
+    /// With `joinInFlight` false, a listing already under way is only asked to run once more, and
+    /// `done` is called at once: for a wake, whose listing in flight may be waiting for it.
+    func refresh(_ dir: UInt64, joinInFlight: Bool = true, done: @escaping @Sendable (Int32?) -> Void = { _ in }) {
         guard let node = tree.node(dir), let scope = node.kind.listScope else { return done(EIO) }
         let first = state.withLock { state -> Bool in
             let first = state.listing[dir] == nil
             if !first { state.relist.insert(dir) }
-            state.listing[dir, default: []].append(done)
+            if first || joinInFlight { state.listing[dir, default: []].append(done) }
             return first
         }
-        guard first else { return }
+        guard first else { return joinInFlight ? () : done(nil) }
         list(dir, node: node, scope: scope)
     }
 
@@ -235,8 +303,16 @@ final class GuestSession: Sendable {
         }
     }
 
-    private func refreshAllListed() {
-        for node in tree.listedGuestDirectories() { refresh(node.ino) }
+    private func refreshAllListed() async {
+        await withTaskGroup(of: Void.self) { group in
+            for node in tree.listedGuestDirectories() {
+                group.addTask {
+                    await withCheckedContinuation { done in
+                        self.refresh(node.ino, joinInFlight: false) { _ in done.resume() }
+                    }
+                }
+            }
+        }
     }
 
     /// Every page of a directory (the paging rules are shared with the scripting commands), within

@@ -5,15 +5,17 @@ import Synchronization
 import UKBridgeClient
 
 /// The instances of a `mount --all`, kept in line with the registry folder: a `NAME.sock` that
-/// answers gets a folder; a folder goes when its socket is removed (an instance whose guest died
-/// but whose socket is still there keeps its folder, `.ukfs/state` saying `disconnected`, and its
-/// session keeps reconnecting). `sync()` is called by the registry watcher on every change and on
-/// every periodic re-scan.
+/// something listens on gets a folder at once, without a word to its guest (ListenerProbe); the
+/// folder connects when first entered and closes its connection when unused (OnDemandConnection),
+/// so following thousands of instances costs no guest traffic and no descriptor per instance. A
+/// folder goes when its socket is removed (an instance whose guest died but whose socket is still
+/// there keeps its folder, `.ukfs/state` saying `disconnected`). `sync()` is called by the registry
+/// watcher on every change and on every periodic re-scan.
+///
+/// No fixed number of instances: folders are bounded by the inode slots (InodeSpace, 16.7 million
+/// registrations per mount) and memory (a few KiB per unused folder); connections at once by the
+/// descriptor limit (ConnectionBudget). Both are reported in `.ukfs/refused` when reached.
 final class InstanceSet: Sendable {
-    /// A bound on what a crowded (or hostile) registry folder can make the host hold: each
-    /// instance costs a connection and up to `NodeTable.maxNodes` nodes.
-    static let maxInstances = 256
-
     struct Refusal: Sendable, Equatable {
         let name: String
         let reason: String
@@ -25,12 +27,11 @@ final class InstanceSet: Sendable {
     private let options: MountOptions
     private let interrupts: InterruptibleRequests
     private let logger: Logger
+    let budget: ConnectionBudget
 
     private struct State {
         var byName: [String: MountedInstance] = [:]
         var bySlot: [UInt32: MountedInstance] = [:]
-        /// Names whose first connection is in progress, and the slot each has taken.
-        var connecting: [String: UInt32] = [:]
         var slots = SlotAllocator()
         var refusals: [Refusal] = []
         /// What was already logged, so a socket that never answers is not logged every second.
@@ -48,6 +49,7 @@ final class InstanceSet: Sendable {
         self.options = options
         self.interrupts = interrupts
         self.logger = logger
+        budget = ConnectionBudget(descriptors: DescriptorLimit.raiseToHard())
     }
 
     func instance(inSlot slot: UInt32) -> MountedInstance? {
@@ -63,52 +65,81 @@ final class InstanceSet: Sendable {
         state.withLock { $0.byName.values.sorted { $0.name < $1.name } }
     }
 
+    /// Sockets that get no folder, and folders refused a connection for want of descriptors.
     func refusals() -> [Refusal] {
-        state.withLock { $0.refusals }
+        let short = budget.refusedNames()
+        let (refusals, present) = state.withLock { state in
+            (state.refusals, short.filter { state.byName[$0] != nil })
+        }
+        guard !present.isEmpty else { return refusals }
+        let reason = BridgeError.connectionBudget(limit: budget.limit, descriptors: budget.descriptors).problem
+        return (refusals + present.map { Refusal(name: $0, reason: reason) }).sorted { $0.name < $1.name }
     }
 
     // MARK: following the registry
 
     /// Brings the folders in line with the registry: drops instances whose socket is gone (telling
-    /// the kernel through the notifier thread), and starts connecting to new sockets. Returns the
-    /// connection attempts, which the first sync waits for so the mount starts populated.
-    @discardableResult
-    func sync() -> [Task<Void, Never>] {
+    /// the kernel through the notifier thread), gives a folder to each new socket something
+    /// listens on, and closes the connections of folders unused for the idle time.
+    func sync() {
         let (usable, refused) = scanRegistry()
-        let (gone, starting) = state.withLock { state -> ([MountedInstance], [(String, UInt32)]) in
-            guard !state.stopped else { return ([], []) }
-            var refused = refused
+        let (gone, candidates, present) = state.withLock { state -> ([MountedInstance], [String], [MountedInstance]) in
+            guard !state.stopped else { return ([], [], []) }
             let gone = state.byName.values.filter { usable[$0.name] == nil }
             for instance in gone {
                 state.byName.removeValue(forKey: instance.name)
                 state.bySlot.removeValue(forKey: instance.slot)
             }
-            var starting: [(String, UInt32)] = []
-            for name in usable.keys.sorted() where state.byName[name] == nil && state.connecting[name] == nil {
-                guard state.byName.count + state.connecting.count < Self.maxInstances else {
-                    refused.append(Refusal(name: name, reason: "over the limit of \(Self.maxInstances) instances per mount"))
-                    continue
-                }
-                guard let slot = state.slots.take() else {
-                    refused.append(Refusal(name: name, reason: "no inode range left in this mount — remount it"))
-                    continue
-                }
-                state.connecting[name] = slot
-                starting.append((name, slot))
-            }
-            state.refusals = refused.sorted { $0.name < $1.name }
-            return (gone, starting)
-        }
-        for refusal in refused where noteOnce("refused:" + refusal.name + refusal.reason) {
-            logger.warning("not mounting \(refusal.name): \(refusal.reason)")
+            return (gone, usable.keys.filter { state.byName[$0] == nil }.sorted(), Array(state.byName.values))
         }
         for instance in gone {
             logger.info("instance \(instance.name) left the registry: removing its folder")
             instance.stop()
+            budget.forget(instance.name)
             notifier.post([.delete(parent: RootMetaFile.rootIno, child: instance.root, name: Array(instance.name.utf8))])
         }
-        return starting.compactMap { name, slot in
-            usable[name].map { address in Task { await self.connect(name: name, address: address, slot: slot) } }
+        for instance in present { instance.closeIfIdle() }
+        // Outside the lock: a probe is a system call or two per new socket, and thousands may come at once.
+        var listening: [String] = []
+        for name in candidates {
+            guard let address = usable[name], case .unix(let path) = address else { continue }
+            if let problem = ListenerProbe.probe(path) {
+                if noteOnce("unreachable:" + name) {
+                    logger.notice("\(name) is registered but nothing listens on it (\(String(cString: strerror(problem)))); trying again every re-scan")
+                }
+                continue
+            }
+            listening.append(name)
+        }
+        let added = state.withLock { state -> [String] in
+            guard !state.stopped else { return [] }
+            var refused = refused
+            var added: [String] = []
+            for name in listening where state.byName[name] == nil {
+                guard let address = usable[name] else { continue }
+                guard let slot = state.slots.take() else {
+                    refused.append(Refusal(name: name, reason: "no inode range left in this mount — remount it"))
+                    continue
+                }
+                let onDemand = OnDemandConnection(name: name, budget: budget, idleAfter: options.idleClose)
+                let instance = MountedInstance(name: name, address: address, share: registry.share(for: name), slot: slot,
+                                               notifier: notifier, group: group, options: options,
+                                               interrupts: interrupts, onDemand: onDemand, logger: logger)
+                state.byName[name] = instance
+                state.bySlot[slot] = instance
+                state.logged.remove("unreachable:" + name)
+                added.append(name)
+            }
+            state.refusals = refused.sorted { $0.name < $1.name }
+            return added
+        }
+        for refusal in refused where noteOnce("refused:" + refusal.name + refusal.reason) {
+            logger.warning("not mounting \(refusal.name): \(refusal.reason)")
+        }
+        if added.count == 1, let name = added.first {
+            logger.info("instance \(name) is registered: added its folder")
+        } else if !added.isEmpty {
+            logger.info("\(added.count) instances are registered: added their folders")
         }
     }
 
@@ -136,40 +167,6 @@ final class InstanceSet: Sendable {
             }
         }
         return (usable, refused)
-    }
-
-    /// The first connection of a new socket; the folder appears only once the guest answered.
-    private func connect(name: String, address: BridgeAddress, slot: UInt32) async {
-        let instance = MountedInstance(name: name, address: address, share: registry.share(for: name), slot: slot,
-                                       notifier: notifier, group: group,
-                                       options: options, interrupts: interrupts, logger: logger)
-        do throws(BridgeError) {
-            try await instance.connect()
-        } catch {
-            // The session must not go on reconnecting on its own: the next scan tries again, with
-            // a fresh session. Never shown to the kernel, the slot can be used again.
-            instance.stop()
-            state.withLock { state in
-                state.connecting.removeValue(forKey: name)
-                state.slots.giveBack(unexposed: slot)
-            }
-            if noteOnce("unreachable:" + name) {
-                logger.notice("\(name) is registered but does not answer (\(error)); trying again every re-scan")
-            }
-            return
-        }
-        let added = state.withLock { state -> Bool in
-            state.connecting.removeValue(forKey: name)
-            guard !state.stopped else { return false }
-            state.byName[name] = instance
-            state.bySlot[slot] = instance
-            state.logged.remove("unreachable:" + name)
-            return true
-        }
-        guard added else { return instance.stop() }
-        logger.info("instance \(name) answers: added its folder")
-        // Its socket may have gone while connecting; the next scan would notice, this one is sooner.
-        if !FileManager.default.fileExists(atPath: registry.socketPath(for: name)) { sync() }
     }
 
     /// True the first time `key` is seen (until cleared), so repeated scans log a problem once.

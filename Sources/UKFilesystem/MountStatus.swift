@@ -14,10 +14,13 @@ final class MountStatus: Sendable {
         case disconnected(reason: String)
         /// Attempt `attempt` failed with `lastError`; the next comes after `retryIn`.
         case reconnecting(attempt: Int, lastError: String, retryIn: Duration)
+        /// A `mount --all` folder not connected because unused: it connects on the next use.
+        case idle
 
         var text: String {
             switch self {
             case .connected: "connected"
+            case .idle: "idle (connects when used)"
             case .disconnected(let reason): "disconnected: \(reason)"
             case .reconnecting(let attempt, let lastError, let retryIn):
                 "disconnected: \(lastError), retrying in \(Self.seconds(retryIn)) s (attempt \(attempt))"
@@ -27,7 +30,7 @@ final class MountStatus: Sendable {
         /// Why it is not connected, without the retry: `connection refused`.
         var reason: String? {
             switch self {
-            case .connected: nil
+            case .connected, .idle: nil
             case .disconnected(let reason): reason
             case .reconnecting(_, let lastError, _): lastError
             }

@@ -16,13 +16,15 @@ final class MountedInstance: Sendable {
     var status: MountStatus { filesystem.status }
 
     init(name: String, address: BridgeAddress, share: ShareLocation? = nil, slot: UInt32, notifier: KernelNotifier,
-         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests, logger: Logger) {
+         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests,
+         onDemand: OnDemandConnection? = nil, logger: Logger) {
         var logger = logger
         logger[metadataKey: "instance"] = "\(name)"
         let status = MountStatus(instanceName: name, address: address, share: share)
+        if onDemand != nil { status.connection = .idle }
         let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
         let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
-                                   timeout: options.timeout, logger: logger)
+                                   timeout: options.timeout, onDemand: onDemand, logger: logger)
         self.name = name
         self.slot = slot
         self.filesystem = StoreFilesystem(tree: tree, session: session, status: status, readOnly: options.readOnly,
@@ -32,6 +34,11 @@ final class MountedInstance: Sendable {
     /// The first connection: an instance gets its folder only once it has answered.
     func connect() async throws(BridgeError) {
         try await filesystem.session.connect()
+    }
+
+    /// Closes the guest connection if the folder went unused for its idle time.
+    func closeIfIdle() {
+        filesystem.session.closeIfIdle()
     }
 
     /// Ends the session for good (no reconnect): the instance left the registry.

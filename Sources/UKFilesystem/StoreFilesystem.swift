@@ -34,6 +34,17 @@ final class StoreFilesystem: Sendable {
     // MARK: names
 
     func lookup(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
+        // Entering a `mount --all` folder that is not connected connects it first, so its
+        // `.ukfs/state` and its listing are the guest's of now.
+        if parent == tree.root, session.isDormant {
+            return interruptibly(request) { answer in
+                session.wake { [self] _ in answer { request in lookupNow(request, parent: parent, name: name) } }
+            }
+        }
+        lookupNow(request, parent: parent, name: name)
+    }
+
+    private func lookupNow(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
         switch tree.child(of: parent, named: name, countingLookup: true) {
         case .found(let node):
             request.entry(attributes.of(node), timeout: Self.cacheTimeout)

@@ -7,7 +7,7 @@ struct ParsedMountOptions {
     var logPath: String?
 
     /// ukfs's own options, as the error for an unknown one lists them.
-    static let own = "allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH"
+    static let own = "allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, idle=SECONDS, log=PATH"
 
     init(_ groups: [String]) throws {
         for option in groups.flatMap({ $0.split(separator: ",") }).map(String.init) {
@@ -29,6 +29,11 @@ struct ParsedMountOptions {
                     throw CLIError("-o max_threads=\(value): give a number from 1 to 256")
                 }
                 filesystem.maxThreads = threads
+            case ("idle", let value?):
+                guard let seconds = Double(value), seconds >= 0, seconds <= 86_400 else {
+                    throw CLIError("-o idle=\(value): give seconds from 0 (never close) to 86400, e.g. idle=60")
+                }
+                filesystem.idleClose = seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000))
             case ("log", let value?) where !value.isEmpty:
                 logPath = value
             default:
