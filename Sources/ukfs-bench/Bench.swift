@@ -92,7 +92,8 @@ extension Bench {
         return Density.Plan(mountSizes: quick ? small(mountSizes) : mountSizes,
                             exportSizes: quick ? small(exportSizes) : exportSizes,
                             cycles: quick ? min(cycles, 2) : cycles, settle: quick ? 0.3 : 2,
-                            readBudget: quick ? .operations(100) : .seconds(seconds), steadyScrapes: quick ? 1 : 3,
+                            readBudget: quick ? .operations(100) : .seconds(seconds), readRounds: quick ? 1 : rounds,
+                            steadyScrapes: quick ? 1 : 3,
                             grepped: 16, readIndex: 4000)
     }
 }

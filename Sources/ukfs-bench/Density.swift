@@ -10,6 +10,7 @@ enum Density {
         let cycles: Int
         let settle: Double
         let readBudget: ReaderLoop.Budget
+        let readRounds: Int
         let steadyScrapes: Int
         /// Instances `grep -r` reads (the first ones).
         let grepped: Int
@@ -116,8 +117,14 @@ enum Density {
         let index = min(plan.readIndex, listedCount)
         let path = mount.mountpoint + "/" + fleet.name(index) + "/libukalloc/cur_mem_free"
         _ = ReaderLoop.measure(path, threads: 1, budget: .operations(50))   // warm: the folder is entered, the line opened
-        let read = ReaderLoop.measure(path, threads: 1, budget: plan.readBudget)
-        let singleRead = ReaderLoop.measure(singlePath, threads: 1, budget: plan.readBudget)
+        // Alternating rounds, medians: this machine's load drifts within seconds.
+        var fleetRates: [Double] = [], singleRates: [Double] = [], failures = 0
+        for _ in 0..<max(plan.readRounds, 1) {
+            let read = ReaderLoop.measure(path, threads: 1, budget: plan.readBudget)
+            fleetRates.append(read.perSecond)
+            failures += read.failures
+            singleRates.append(ReaderLoop.measure(singlePath, threads: 1, budget: plan.readBudget).perSecond)
+        }
 
         let grepped = min(plan.grepped, listedCount)
         let folders = (1...grepped).map { mount.mountpoint + "/" + fleet.name($0) }
@@ -128,8 +135,8 @@ enum Density {
         let afterGrep = ProcessFigures.of(mount.pid)
         return MountFigures(instances: size, listed: listedCount, listedSeconds: listedSeconds, idle: idle, grepSeconds: grepSeconds, grepped: grepped,
                             afterGrep: afterGrep, lsMilliseconds: ReaderSuite.median(lsTimes), readIndex: index,
-                            readsPerSecond: read.perSecond, singleReadsPerSecond: singleRead.perSecond,
-                            readFailures: read.failures)
+                            readsPerSecond: ReaderSuite.median(fleetRates), singleReadsPerSecond: ReaderSuite.median(singleRates),
+                            readFailures: failures)
     }
 
     private static func cycle(_ workspace: Workspace, registry: FleetRegistry, mount: FleetMount, size: Int,

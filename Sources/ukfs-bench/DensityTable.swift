@@ -30,7 +30,7 @@ enum DensityTable {
             row("descriptors after the grep", { String($0.afterGrep.descriptors) }, growth({ Double($0.afterGrep.descriptors) }, 2, ""))
             row("threads after the grep (event loops + ukfs)", { "\($0.afterGrep.threads) (\($0.afterGrep.ownThreads))" }, growth({ Double($0.afterGrep.threads) }, 4, ""))
             row("`ls` of the root (ms)", { P.fixed($0.lsMilliseconds, 2) }, growth({ $0.lsMilliseconds * 1000 }, 2, " µs"))
-            row("read one entry of instance #k, ops/s (k)", { "\(P.count($0.readsPerSecond)) (#\($0.readIndex))\($0.readFailures > 0 ? " \($0.readFailures) failed" : "")" }, "—")
+            row("read one entry of instance #k, ops/s (k; median of rounds alternating with the next row)", { "\(P.count($0.readsPerSecond)) (#\($0.readIndex))\($0.readFailures > 0 ? " \($0.readFailures) failed" : "")" }, "—")
             row("the same entry, single-instance mount, ops/s", { P.count($0.singleReadsPerSecond) }, "—")
             row("read cost vs single-instance mount", { P.times($0.singleReadsPerSecond / max($0.readsPerSecond, 1)) }, "—")
         }
