@@ -21,8 +21,8 @@ extension FuseMount {
         let instances = InstanceSet(registry: registry, notifier: notifier, group: group, options: options,
                                     interrupts: interrupts, logger: logger)
         instances.sync()
-        let watcher = RegistryWatcher(folder: registry.folder, rescanInterval: registryRescan, logger: logger) {
-            instances.sync()
+        let watcher = RegistryWatcher(folder: registry.folder, rescanInterval: registryRescan, logger: logger) { notified in
+            instances.sync(full: notified)
         }
         let filesystem = AllInstancesFilesystem(instances: instances, readOnly: options.readOnly, interrupts: interrupts)
         let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier, options: options,

@@ -37,6 +37,10 @@ final class InstanceSet: Sendable {
         /// What was already logged, so a socket that never answers is not logged every second.
         var logged: Set<String> = []
         var stopped = false
+        /// The registry folder as the last full scan found it, and whether that scan left sockets
+        /// nobody listened on yet, to be probed again on the next.
+        var lastScan: RegistryStamp?
+        var retryPending = false
     }
 
     private let state = Mutex(State())
@@ -80,8 +84,18 @@ final class InstanceSet: Sendable {
 
     /// Brings the folders in line with the registry: drops instances whose socket is gone (telling
     /// the kernel through the notifier thread), gives a folder to each new socket something
-    /// listens on, and closes the connections of folders unused for the idle time.
-    func sync() {
+    /// listens on, and closes the connections of folders unused for the idle time. Unless `full`,
+    /// a folder unchanged since the last scan (its mtime, which every socket created, removed or
+    /// renamed moves) with no socket left to retry is not scanned again: a re-scan of thousands of
+    /// idle instances would otherwise cost an lstat each, every second.
+    func sync(full: Bool = true) {
+        let mtime = RegistryStamp(folder: registry.folder)
+        let skip = state.withLock { state -> Bool in
+            let unchanged = !full && mtime != nil && state.lastScan == mtime && !state.retryPending
+            if !unchanged { state.lastScan = mtime }
+            return unchanged
+        }
+        if skip { return closeIdle() }
         let (usable, refused) = scanRegistry()
         let (gone, candidates, present) = state.withLock { state -> ([MountedInstance], [String], [MountedInstance]) in
             guard !state.stopped else { return ([], [], []) }
@@ -99,11 +113,13 @@ final class InstanceSet: Sendable {
             notifier.post([.delete(parent: RootMetaFile.rootIno, child: instance.root, name: Array(instance.name.utf8))])
         }
         for instance in present { instance.closeIfIdle() }
+        var retry = false
         // Outside the lock: a probe is a system call or two per new socket, and thousands may come at once.
         var listening: [String] = []
         for name in candidates {
             guard let address = usable[name], case .unix(let path) = address else { continue }
             if let problem = ListenerProbe.probe(path) {
+                retry = true
                 if noteOnce("unreachable:" + name) {
                     logger.notice("\(name) is registered but nothing listens on it (\(String(cString: strerror(problem)))); trying again every re-scan")
                 }
@@ -131,6 +147,7 @@ final class InstanceSet: Sendable {
                 added.append(name)
             }
             state.refusals = refused.sorted { $0.name < $1.name }
+            state.retryPending = retry
             return added
         }
         for refusal in refused where noteOnce("refused:" + refusal.name + refusal.reason) {
@@ -167,6 +184,11 @@ final class InstanceSet: Sendable {
             }
         }
         return (usable, refused)
+    }
+
+    /// Closes the connections of folders unused for the idle time.
+    private func closeIdle() {
+        for instance in state.withLock({ Array($0.byName.values) }) { instance.closeIfIdle() }
     }
 
     /// True the first time `key` is seen (until cleared), so repeated scans log a problem once.

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// Calls `onChange` when the registry folder changes (inotify: a socket created, removed or
+/// Calls `onChange(true)` when the registry folder changes (inotify: a socket created, removed or
 /// renamed) and, as a safety net, every `rescanInterval` anyway: inotify can overflow, the folder
 /// can be replaced, and an instance that did not answer yet must be tried again. Runs on a thread
 /// of its own, woken by a pipe to stop.
@@ -12,7 +12,8 @@ final class RegistryWatcher: @unchecked Sendable {
     private let folder: String
     private let rescanInterval: Duration
     private let logger: Logger
-    private let onChange: @Sendable () -> Void
+    /// Told whether inotify reported a change (false: the periodic re-scan).
+    private let onChange: @Sendable (_ notified: Bool) -> Void
     private let stopped = Atomic<Bool>(false)
     private var stopPipe: [Int32] = [-1, -1]
     private var thread: Thread?
@@ -21,7 +22,7 @@ final class RegistryWatcher: @unchecked Sendable {
     private static let events = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
                                        | IN_DELETE_SELF | IN_MOVE_SELF)
 
-    init(folder: String, rescanInterval: Duration, logger: Logger, onChange: @escaping @Sendable () -> Void) {
+    init(folder: String, rescanInterval: Duration, logger: Logger, onChange: @escaping @Sendable (_ notified: Bool) -> Void) {
         self.folder = folder
         self.rescanInterval = rescanInterval
         self.logger = logger
@@ -64,12 +65,14 @@ final class RegistryWatcher: @unchecked Sendable {
                        pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0)]
             let ready = poll(&fds, nfds_t(fds.count), interval)
             if stopped.load(ordering: .acquiring) { return }
-            if ready > 0 && fds[0].revents != 0 {
+            let notified = ready > 0 && fds[0].revents != 0
+            if notified {
                 if drain(inotify) { watch = -1 }
                 // A simulator binds its socket a moment before it listens: let a burst settle.
                 usleep(20_000)
             }
-            onChange()
+            // Without inotify every re-scan is a full one.
+            onChange(notified || inotify < 0 || watch < 0)
         }
     }
 

@@ -12,7 +12,10 @@ struct MountCommand: AsyncParsableCommand {
         abstract: "Mount an instance's store at MOUNTPOINT (--all: every registered instance, a folder each).",
         discussion: """
             Returns once the mount is ready and keeps serving in the background (-f: stay in the foreground). \
-            ukfs mount --all MOUNTPOINT follows the registry: instances appear and vanish as they register and go away.
+            ukfs mount --all MOUNTPOINT follows the registry: instances appear and vanish as they register and go away; \
+            each folder connects to its guest when first entered and closes the connection after -o idle=SECONDS unused \
+            (default 60). No fixed number of instances: connections at once are bounded by the descriptor limit, and a \
+            folder refused one is listed in MOUNTPOINT/.ukfs/refused.
             """)
 
     @Argument(help: "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT); with --all, the mountpoint.",

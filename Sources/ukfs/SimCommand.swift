@@ -89,14 +89,23 @@ struct SimulatorProcess {
             do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
             path = registry.socketPath(for: name)
         }
-        try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
         guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
-        let store = SimulatedStore(name: name, scale: scale, seed: seed)
-        // The socket is what outlives the process (the kernel closes the rest): a signal from the
-        // moment it may exist removes it.
-        Termination.releasing { unlink(path) }
         let oldMask = umask(0o177)   // the socket is born 0600
         defer { umask(oldMask) }
+        // The socket is what outlives the process (the kernel closes the rest): a signal from the
+        // moment it may exist removes it.
+        return try await serve(name: name, at: path, scale: scale, seed: seed, oneClient: oneClient, group: group,
+                               logger: logger, willBind: { Termination.releasing { unlink(path) } })
+    }
+
+    /// Serves a new store at `path`, after clearing a dead simulator's leftover socket; `willBind`
+    /// runs just before the socket is created. The caller sets the umask the socket is born with.
+    static func serve(name: String, at path: String, scale: Int, seed: UInt32, oneClient: Bool,
+                      group: MultiThreadedEventLoopGroup, logger: Logger,
+                      willBind: () -> Void) async throws -> SimulatorProcess {
+        try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
+        let store = SimulatedStore(name: name, scale: scale, seed: seed)
+        willBind()
         do {
             let server = try await SimulatorServer.start(store: store, unixSocketPath: path, group: group, logger: logger,
                                                          oneClient: oneClient)

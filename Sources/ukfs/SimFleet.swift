@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import Synchronization
 import UKBridgeClient
 
 /// `ukfs sim --fleet N [NAME]`: N simulated instances registered as NAME-1 … NAME-N, served by one
@@ -15,13 +16,17 @@ struct SimFleet {
     static let descriptorsPerInstance = 2
     /// The process's own descriptors (event loop, standard streams, the registry folder, signals).
     static let reserve = 64
+    /// Members started at once: the sockets appear in a burst, as a host starting VMs makes them,
+    /// without an unbounded number of binds in flight.
+    static let startWindow = 64
 
     static func memberName(_ base: String, _ index: Int) -> String { "\(base)-\(index)" }
 
     /// Checks what the fleet needs before anything is created: a name every member can have, and
     /// descriptors for all of them (raising the soft limit to the hard one first).
-    static func check(size: Int, base: String) throws {
+    static func check(size: Int, base: String, scale: Int) throws {
         guard (1...maxSize).contains(size) else { throw CLIError("--fleet \(size): give 1 to \(maxSize) instances") }
+        guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
         let longest = memberName(base, size)
         guard InstanceRegistry.isValidName(longest) else {
             throw CLIError("'\(longest)' cannot be an instance name: use a NAME of letters, digits, - _ . short enough for its -\(size) suffix (at most 64 in all)")
@@ -33,24 +38,54 @@ struct SimFleet {
         }
     }
 
-    /// Starts every member in order; if one cannot start, the ones started are stopped and the
-    /// error says which.
+    /// Starts every member; if one cannot start, the ones started are stopped and the error says which.
     static func start(size: Int, base: String, scale: Int, oneClient: Bool, group: MultiThreadedEventLoopGroup,
                       logger: Logger) async throws -> SimFleet {
-        try check(size: size, base: base)
+        try check(size: size, base: base, scale: scale)
+        let registry = InstanceRegistry()
+        do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
+        // One umask for the whole fleet (it is the process's): every socket is born 0600.
+        let oldMask = umask(0o177)
+        defer { umask(oldMask) }
+        // Paths whose socket may exist, removed by a signal at any moment from their bind on.
+        let bound = BoundPaths()
+        Termination.releasing { bound.unlinkAll() }
         var members: [SimulatorProcess] = []
         members.reserveCapacity(size)
-        for index in 1...size {
-            do {
-                // The seed makes each member's values differ (docs/simulated-store.md).
-                members.append(try await SimulatorProcess.start(name: memberName(base, index), socket: nil, scale: scale,
-                                                                seed: UInt32(index), oneClient: oneClient,
-                                                                group: group, logger: logger))
-            } catch {
-                for member in members { await member.stop() }
-                throw error
+        do {
+            try await withThrowingTaskGroup(of: SimulatorProcess.self) { tasks in
+                for index in 1...size {
+                    if index > startWindow, let member = try await tasks.next() { members.append(member) }
+                    let name = memberName(base, index)
+                    let path = registry.socketPath(for: name)
+                    tasks.addTask {
+                        // The seed makes each member's values differ (docs/simulated-store.md).
+                        try await SimulatorProcess.serve(name: name, at: path, scale: scale, seed: UInt32(index),
+                                                         oneClient: oneClient, group: group, logger: logger,
+                                                         willBind: { bound.add(path) })
+                    }
+                }
+                for try await member in tasks { members.append(member) }
             }
+        } catch {
+            // Members whose start completed after the failure are in `bound` only.
+            for member in members { await member.server.close() }
+            bound.unlinkAll()
+            throw error
         }
         return SimFleet(members: members)
+    }
+}
+
+/// The sockets a starting fleet has created or is creating, for whoever must remove them.
+private final class BoundPaths: Sendable {
+    private let paths = Mutex<[String]>([])
+
+    func add(_ path: String) {
+        paths.withLock { $0.append(path) }
+    }
+
+    func unlinkAll() {
+        for path in paths.withLock({ $0 }) { unlink(path) }
     }
 }

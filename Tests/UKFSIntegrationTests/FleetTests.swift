@@ -60,6 +60,17 @@ struct FleetTests {
                 && tooMany.stderr.contains("ulimit") && tooMany.stderr.split(separator: "\n").count == 1, "\(tooMany)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: instance.registry)) ?? []).isEmpty)
 
+        // A member's name already answering: the fleet does not start, and leaves no socket behind.
+        let taken = instance.registry + "/vm-3.sock"
+        let single = Shell.spawn([Paths.ukfs, "sim", "vm-3", "--log-level", "warning"], environment: instance.environment)
+        defer { if let single { Shell.terminate(single) } }
+        try #require(single != nil && Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: taken) })
+        let clash = instance.ukfs(["sim", "--fleet", "100"])
+        #expect(clash.status == 1 && clash.stderr.hasPrefix("ukfs: an instance is already answering at \(instance.registry)/vm-3.sock")
+                && clash.stderr.split(separator: "\n").count == 1, "\(clash)")
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: instance.registry)) ?? []).filter { $0.hasSuffix(".sock") }
+        #expect(left == ["vm-3.sock"], "\(left)")
+
         let withSocket = instance.ukfs(["sim", "--fleet", "3", "--socket", instance.folder + "/x.sock"])
         #expect(withSocket.status == 64 && withSocket.stderr.contains("--socket and --listen are for one instance"), "\(withSocket)")
         let noName = instance.ukfs(["sim"])

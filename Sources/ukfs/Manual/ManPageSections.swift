@@ -26,6 +26,7 @@ enum Sections {
             ("wait", "Mount before the guest answers, or before its socket exists (a NAME is then awaited at the registry's NAME.sock), and connect as soon as it does. On a terminal one line says what the mount waits for, and one that it is mounted."),
             ("timeout=SECONDS", "The bound on every request to the guest (default 2); a request that gets no answer in time fails with EIO."),
             ("max_threads=N", "FUSE worker threads (1\u{2013}256, default 16)."),
+            ("idle=SECONDS", "mount --all: an instance folder's guest connection closes after SECONDS unused (default 60; 0: never) and reopens on the next use. Folders connect only when first entered; the connections held at once are bounded by the descriptor limit, (RLIMIT_NOFILE \u{2212} 128) / 3, and one refused is listed in the root's .ukfs/refused."),
             ("log=PATH", "The background server's log."),
             ("noexec, exec, noatime, atime, sync, async, dirsync", "Applied by the kernel, as for any filesystem."),
             ("nosuid, nodev, suid, dev", "ukfs always mounts nosuid,nodev (no entry is ever setuid or a device); suid and dev, which mount.fuse3 adds, are ignored."),
