@@ -114,8 +114,9 @@ actor InstanceExporter {
         if let entries { return entries }
         do {
             var numeric: (entries: [TreeEntry], series: [MetricsText.PreparedEntry]) = ([], [])
+            var labels = MetricsText.LabelTexts(instance: name)
             for entry in try await tree.entries() {
-                guard let series = MetricsText.prepare(instance: name, entry: entry) else { continue }
+                guard let series = MetricsText.prepare(entry, labels: &labels) else { continue }
                 numeric.entries.append(entry)
                 numeric.series.append(series)
             }

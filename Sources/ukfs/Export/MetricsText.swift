@@ -65,11 +65,33 @@ enum MetricsText {
 
     /// How `entry` of `instance` is exported; nil for a charp entry.
     static func prepare(instance: String, entry: TreeEntry) -> PreparedEntry? {
+        var labels = LabelTexts(instance: instance)
+        return prepare(entry, labels: &labels)
+    }
+
+    /// The same, with the label text of each library and object written once for all its entries.
+    static func prepare(_ entry: TreeEntry, labels: inout LabelTexts) -> PreparedEntry? {
         guard entry.type != .charp else { return nil }
         let (family, divisor) = FamilyCache.shared.family(of: entry)
-        var labels = [(instanceLabel, instance), ("library", String(decoding: entry.library, as: UTF8.self))]
-        if let object = entry.object { labels.append(("object", String(decoding: object, as: UTF8.self))) }
-        return PreparedEntry(family: family, series: series(family.name, labels), divisor: divisor)
+        return PreparedEntry(family: family, series: family.name + "{" + labels.text(entry) + "}", divisor: divisor)
+    }
+
+    /// `ukstore_instance="…",library="…"[,object="…"]` of one instance's entries, by place.
+    struct LabelTexts {
+        private let instance: String
+        private var byPlace: [[UInt8]: String] = [:]
+
+        init(instance: String) { self.instance = instance }
+
+        mutating func text(_ entry: TreeEntry) -> String {
+            let place = entry.library + [0] + (entry.object ?? [])
+            if let known = byPlace[place] { return known }
+            var labels = [(MetricsText.instanceLabel, instance), ("library", String(decoding: entry.library, as: UTF8.self))]
+            if let object = entry.object { labels.append(("object", String(decoding: object, as: UTF8.self))) }
+            let text = String(MetricsText.series("", labels).dropFirst().dropLast())
+            byPlace[place] = text
+            return text
+        }
     }
 
     /// Families by entry name, type and access: instances of one application have the same
