@@ -60,6 +60,8 @@ enum Density {
     }
 
     struct Figures: Codable {
+        /// Where the fleet registered (tmpfs when /dev/shm is there).
+        let registry: String
         let empty: ProcessFigures
         let mounts: [MountFigures]
         let exports: [ExportFigures]
@@ -69,6 +71,7 @@ enum Density {
 
     static func run(_ workspace: Workspace, plan: Plan) throws -> Figures {
         let registry = try FleetRegistry(workspace)
+        defer { registry.remove() }
         let single = try Guest.simulator(workspace, name: "single")
         defer { single.stop() }
         let singleMount = try UkfsMount(workspace, guest: single, name: "mnt-single")
@@ -98,7 +101,7 @@ enum Density {
             BenchRun.progress("density: export --all with \(size) instances")
             exports.append(try measureExport(workspace, registry: registry, size: size, plan: plan))
         }
-        return Figures(empty: empty, mounts: mounts, exports: exports, cycleInstances: cycleSize, cycles: cycles)
+        return Figures(registry: registry.folder, empty: empty, mounts: mounts, exports: exports, cycleInstances: cycleSize, cycles: cycles)
     }
 
     private static func measureMount(_ workspace: Workspace, registry: FleetRegistry, mount: FleetMount, size: Int,

@@ -13,7 +13,7 @@ enum DensityTable {
                 mounts.count > 1 ? P.fixed((value(last) - value(first)) / span, digits) + unit : "—"
             }
             lines.append("")
-            lines.append("density: one `ukfs mount --all` over `ukfs sim --fleet N` (default store); empty mount: RSS \(figures.empty.rssKiB) KiB, \(figures.empty.descriptors) descriptors, \(figures.empty.threads) threads")
+            lines.append("density: one `ukfs mount --all` over `ukfs sim --fleet N` (default store, registry \(figures.registry)); empty mount: RSS \(figures.empty.rssKiB) KiB, \(figures.empty.descriptors) descriptors, \(figures.empty.threads) threads")
             lines.append("")
             lines.append("| instances | " + mounts.map { String($0.instances) }.joined(separator: " | ") + " | growth per instance |")
             lines.append("|---|" + mounts.map { _ in "---:|" }.joined() + "---:|")
