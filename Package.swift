@@ -81,6 +81,15 @@ let package = Package(
             dependencies: ["UKBridge", "UKBridgeClient", "UKSimulator",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // The pure parts (node table, inode slots, deadlines, answer routing, listing and naming
+        // rules, parsing): no root, no FUSE, no guest — `swift test --filter UKUnitTests`.
+        .testTarget(
+            name: "UKUnitTests",
+            dependencies: ["ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(
             name: "UKFSIntegrationTests",
             dependencies: ["ukfs", "ukfs-bench", "UKBridge", .product(name: "NIOCore", package: "swift-nio")]

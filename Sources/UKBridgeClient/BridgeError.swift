@@ -80,7 +80,7 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .lineHeld(_, let holder):
             return "has one line, held by \(holder), which does not share it — wait for that command to end, or stop it"
         case .connectionBudget(let limit, let descriptors):
-            return "not connected: the mount holds \(limit) guest connections, all that its descriptor limit of \(descriptors) allows — raise it (ulimit -n, LimitNOFILE=) and remount, or use fewer instances at once (unused ones close after -o idle)"
+            return "not connected: the mount holds \(limit) guest connections, all that its descriptor limit of \(descriptors) allows — raise it (ulimit -n, LimitNOFILE=) and remount, or read fewer instances at once"
         }
     }
 }

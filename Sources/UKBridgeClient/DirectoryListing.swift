@@ -5,17 +5,28 @@ import UKBridge
 public enum DirectoryListing {
     public typealias Send = @Sendable (Request, @escaping BridgeConnection.Completion) -> Void
 
-    /// Pages through `scope`; restarts (a few times) if the generation moves between pages. The
-    /// whole listing is bounded by `deadline` too, so a guest that pages one child at a time cannot
-    /// hold a reader for 65,535 round trips.
-    public static func fetchAll(_ scope: ListScope, restarts: Int = 3, deadline: ContinuousClock.Instant,
-                                send: @escaping Send,
+    /// A whole listing, all its pages and restarts, is bounded by this many request timeouts, so a
+    /// guest that pages one child at a time cannot hold a reader for 65,535 round trips.
+    public static let requestTimeoutsPerListing = 4
+    /// Listings begun again because the generation moved between pages, before giving up.
+    static let restarts = 3
+
+    /// Pages through `scope`, each page a request `send` bounds by `requestTimeout`; restarts (a
+    /// few times) if the generation moves between pages.
+    public static func fetchAll(_ scope: ListScope, requestTimeout: Duration, send: @escaping Send,
                                 done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+        fetchAll(scope, restarts: restarts, deadline: .now + requestTimeout * requestTimeoutsPerListing,
+                 send: send, done: done)
+    }
+
+    private static func fetchAll(_ scope: ListScope, restarts: Int, deadline: ContinuousClock.Instant,
+                                 send: @escaping Send,
+                                 done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
         @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
             guard ContinuousClock.now < deadline else { return done(.failure(.timedOut)) }
             send(.list(scope, start: start)) { result in
-                switch result {
-                case .success(.list(let listed)):
+                switch result.expecting({ if case .list(let listed) = $0 { listed } else { nil } }) {
+                case .success(let listed):
                     if let generation, generation != listed.generation {
                         return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, deadline: deadline, send: send, done: done)
                                             : done(.failure(.timedOut))
@@ -25,10 +36,6 @@ public enum DirectoryListing {
                         return done(.success(all))
                     }
                     page(start: all.count, generation: listed.generation, collected: all)
-                case .success(.failure(_, let errno)):
-                    done(.failure(.guest(errno: errno)))
-                case .success:
-                    done(.failure(.unexpectedAnswer))
                 case .failure(let error):
                     done(.failure(error))
                 }
@@ -41,7 +48,7 @@ public enum DirectoryListing {
     public static func fetchAll(_ scope: ListScope, on connection: BridgeConnection,
                                 timeout: Duration) async -> Result<[ListedChild], BridgeError> {
         await withCheckedContinuation { continuation in
-            fetchAll(scope, deadline: .now + timeout * 4, send: { request, completion in
+            fetchAll(scope, requestTimeout: timeout, send: { request, completion in
                 connection.send(request, timeout: timeout, completion: completion)
             }, done: { continuation.resume(returning: $0) })
         }

@@ -54,7 +54,7 @@ public actor GuestTree {
         case .failure(.guest(let errno)): throw .path(Self.path(of: node), errno: errno)
         case .failure(let error): throw .bridge(error)
         }
-        let children = Self.children(listed, in: node)
+        let children = Self.children(listed, in: node, scope: scope)
         listings[scope] = children
         return children
     }
@@ -102,14 +102,21 @@ public actor GuestTree {
     /// The values of `entries`, in order: as few GETs as the guest's batch and payload limits
     /// allow; an entry too big for a shared answer (EOVERFLOW) is asked for alone.
     public func read(_ entries: [TreeEntry]) async -> [EntryResult] {
+        await Self.read(entries, maxBatch: connection.maxBatch, maxPayload: connection.hello.maxPayload) { [self] refs in
+            await get(refs)
+        }
+    }
+
+    /// `read`'s rules with the GET given: `get` answers one GET, a result for each of its refs.
+    static func read(_ entries: [TreeEntry], maxBatch: Int, maxPayload: Int,
+                     get: @Sendable ([EntryRef]) async -> [EntryResult]) async -> [EntryResult] {
         var results = [EntryResult](repeating: .error(EIO), count: entries.count)
         var readable: [Int] = []
         for (index, entry) in entries.enumerated() {
             // As the mount's open: no getter is EACCES without asking the guest.
             if entry.access.contains(.readable) { readable.append(index) } else { results[index] = .error(EACCES) }
         }
-        for batch in Self.batches(readable.map { entries[$0].ref }, maxBatch: connection.maxBatch,
-                                  maxPayload: connection.hello.maxPayload) {
+        for batch in batches(readable.map { entries[$0].ref }, maxBatch: maxBatch, maxPayload: maxPayload) {
             let indices = Array(readable[batch])
             let answer = await get(indices.map { entries[$0].ref })
             for (position, index) in indices.enumerated() {
@@ -122,30 +129,18 @@ public actor GuestTree {
         return results
     }
 
-    private func get(_ refs: [EntryRef]) async -> [EntryResult] {
-        switch await connection.send(.get(refs), timeout: timeout) {
-        case .success(.get(let results)) where results.count == refs.count: return results
-        case .success(.failure(_, let errno)): return Array(repeating: .error(errno), count: refs.count)
-        case .success: return Array(repeating: .error(EIO), count: refs.count)
-        case .failure(let error): return Array(repeating: .error(error.errno), count: refs.count)
-        }
+    /// One GET; only what never changes (the connection, the timeout) is used, so no hop to the actor.
+    private nonisolated func get(_ refs: [EntryRef]) async -> [EntryResult] {
+        await connection.send(.get(refs), timeout: timeout).entryResults(count: refs.count)
     }
 
     /// Calls the entry's setter with `text` parsed as the mount parses a write; nil on success,
     /// else the errno a writer of the file would get.
     public func write(_ entry: TreeEntry, text: [UInt8]) async -> Int32? {
         guard entry.access.contains(.writable) else { return EACCES }
-        let value: Value
-        switch Value.parse(text, as: entry.type, maxString: connection.hello.maxString) {
-        case .success(let parsed): value = parsed
-        case .failure(.invalid): return EINVAL
-        case .failure(.outOfRange): return ERANGE
-        }
-        switch await connection.send(.set(entry.ref, value), timeout: timeout) {
-        case .success(.set): return nil
-        case .success(.failure(_, let errno)): return errno
-        case .success: return EIO
-        case .failure(let error): return error.errno
+        switch WrittenText.value(text, as: entry.type, maxString: connection.hello.maxString) {
+        case .success(let value): return await connection.send(.set(entry.ref, value), timeout: timeout).setFailure
+        case .failure(let refusal): return refusal.errno
         }
     }
 
@@ -180,14 +175,13 @@ public actor GuestTree {
     }
 
     /// The guest's listing made into children as the mount makes them, through the same ListingGate.
-    private static func children(_ listed: [ListedChild], in parent: Node) -> [Child] {
+    private static func children(_ listed: [ListedChild], in parent: Node, scope: ListScope) -> [Child] {
         var library: [UInt8]?
         if case .library(_, let name) = parent { library = name }
-        let (accepted, aliases) = ListingGate.children(
-            from: listed, inRoot: { if case .root = parent { true } else { false } }(), library: library,
-            place: { place($0, in: parent) },
-            isObject: { if case .object = $0 { true } else { false } })
-        var result = accepted.map { Child(name: $0.name, node: $0.node, aliasOf: nil) }
+        let (accepted, aliases) = ListingGate.children(from: listed, in: scope, library: library)
+        var result = accepted.compactMap { name, child in
+            node(child, named: name, in: parent).map { Child(name: name, node: $0, aliasOf: nil) }
+        }
         for alias in aliases {
             guard let target = result.first(where: { $0.name == alias.target }) else { continue }
             result.append(Child(name: alias.name, node: target.node, aliasOf: alias.target))
@@ -195,20 +189,19 @@ public actor GuestTree {
         return result
     }
 
-    private static func place(_ child: ListedChild, in parent: Node) -> Node? {
-        switch (parent, child.kind, child.type) {
-        case (.root, .library, _):
-            .library(id: child.id, name: child.name)
-        case (.library(let lib, let library), .object, _):
-            .object(lib: lib, library: library, id: child.id, name: child.name)
-        case (.library(let lib, let library), .entry, let type?):
-            .entry(TreeEntry(ref: .staticEntry(lib: lib, entry: child.id), type: type, access: child.access,
-                             library: library, object: nil, name: child.name))
-        case (.object(let lib, let library, let object, let objectName), .entry, let type?) where object < UInt64.max:
-            .entry(TreeEntry(ref: .objectEntry(lib: lib, object: object, entry: child.id), type: type,
-                             access: child.access, library: library, object: objectName, name: child.name))
+    /// A placed child as this tree's node, with the names its paths are made of.
+    private static func node(_ child: PlacedChild, named name: [UInt8], in parent: Node) -> Node? {
+        switch (child, parent) {
+        case (.library(let id), _):
+            .library(id: id, name: name)
+        case (.object(let lib, let id), .library(_, let library)):
+            .object(lib: lib, library: library, id: id, name: name)
+        case (.entry(let ref, let type, let access), .library(_, let library)):
+            .entry(TreeEntry(ref: ref, type: type, access: access, library: library, object: nil, name: name))
+        case (.entry(let ref, let type, let access), .object(_, let library, _, let object)):
+            .entry(TreeEntry(ref: ref, type: type, access: access, library: library, object: object, name: name))
         default:
-            nil
+            nil   // PlacedChild never places these: an object outside a library, an entry in the root
         }
     }
 }

@@ -2,17 +2,16 @@ import UKBridge
 
 /// The gate every name a guest lists passes before a host shows it — the mount and the scripting
 /// commands alike: names checked by NameRules, repeats and reserved names refused, children that
-/// cannot be where they were listed dropped, and the aliases of the one table added.
+/// cannot be where they were listed dropped (PlacedChild), and the aliases of the one table added.
 public enum ListingGate {
-    /// `place` says what a child is in this directory (nil: it cannot be there); `isObject` tells
-    /// objects among the results, for the object aliases of `library`.
-    public static func children<Node>(
-        from listed: [ListedChild], inRoot: Bool, library: [UInt8]?, reserved: Set<[UInt8]> = [],
-        place: (ListedChild) -> Node?, isObject: (Node) -> Bool,
+    /// The children of the directory listed by `scope`; `library` is that directory's library
+    /// name (the library itself, or an object's), for the object aliases it may have.
+    public static func children(
+        from listed: [ListedChild], in scope: ListScope, library: [UInt8]?, reserved: Set<[UInt8]> = [],
         onRefused: ([UInt8], NameRules.Refusal?) -> Void = { _, _ in }
-    ) -> (accepted: [(name: [UInt8], node: Node)], aliases: [(name: [UInt8], target: [UInt8])]) {
+    ) -> (accepted: [(name: [UInt8], child: PlacedChild)], aliases: [(name: [UInt8], target: [UInt8])]) {
         var seen = reserved
-        var accepted: [(name: [UInt8], node: Node)] = []
+        var accepted: [(name: [UInt8], child: PlacedChild)] = []
         for child in listed {
             var refusal = NameRules.check(child.name)
             if refusal == nil && !seen.insert(child.name).inserted { refusal = .duplicate }
@@ -20,18 +19,20 @@ public enum ListingGate {
                 onRefused(child.name, refusal)
                 continue
             }
-            guard let node = place(child) else {
+            guard let placed = PlacedChild.place(child, in: scope) else {
                 onRefused(child.name, nil)
                 continue
             }
-            accepted.append((child.name, node))
+            accepted.append((child.name, placed))
         }
         let candidates: [(name: [UInt8], target: [UInt8])]
-        if inRoot {
+        switch scope {
+        case .root:
             candidates = Aliases.rootAliases(present: Set(accepted.map(\.name)))
-        } else if let library {
-            candidates = Aliases.objectAliases(library: library, objects: accepted.filter { isObject($0.node) }.map(\.name))
-        } else {
+        case .library:
+            let objects = accepted.filter { if case .object = $0.child { true } else { false } }.map(\.name)
+            candidates = library.map { Aliases.objectAliases(library: $0, objects: objects) } ?? []
+        case .object:
             candidates = []
         }
         let aliases = candidates.filter { seen.insert($0.name).inserted }

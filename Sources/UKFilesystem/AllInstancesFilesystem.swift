@@ -33,6 +33,15 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         InodeSpace.slot(of: ino) == InodeSpace.rootSlot
     }
 
+    /// The one routing rule: a request about one of the root's own nodes is answered by `own`;
+    /// any other goes to the instance owning `ino`, or fails with `gone` when that instance left.
+    private func route(_ request: FuseRequest, _ ino: UInt64, gone: Int32 = ENOENT,
+                       toOwner: (StoreFilesystem) -> Void, own: () -> Void) {
+        guard !isRootNode(ino) else { return own() }
+        guard let owner = owner(of: ino) else { return request.error(gone) }
+        toOwner(owner)
+    }
+
     /// The root's own nodes: the root, its `.ukfs/`, and the files in it.
     private func rootNode(_ ino: UInt64) -> Node? {
         switch ino {
@@ -50,10 +59,12 @@ final class AllInstancesFilesystem: FuseRequestHandler {
     // MARK: names
 
     func lookup(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
-        guard isRootNode(parent) else {
-            guard let owner = owner(of: parent) else { return request.error(ENOENT) }
-            return owner.lookup(request, parent: parent, name: name)
+        route(request, parent, toOwner: { $0.lookup(request, parent: parent, name: name) }) {
+            lookupInRoot(request, parent: parent, name: name)
         }
+    }
+
+    private func lookupInRoot(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
         switch parent {
         case RootMetaFile.rootIno:
             if name == ListingFilter.metaFolderName, let folder = rootNode(RootMetaFile.folderIno) {
@@ -76,36 +87,34 @@ final class AllInstancesFilesystem: FuseRequestHandler {
     }
 
     func getattr(_ request: FuseRequest, ino: UInt64) {
-        guard isRootNode(ino) else {
-            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
-            return owner.getattr(request, ino: ino)
+        route(request, ino, toOwner: { $0.getattr(request, ino: ino) }) {
+            guard let node = rootNode(ino) else { return request.error(ENOENT) }
+            let timeout = ino == RootMetaFile.rootIno ? Self.folderTimeout : StoreFilesystem.cacheTimeout
+            request.attributes(attributes.of(node), timeout: timeout)
         }
-        guard let node = rootNode(ino) else { return request.error(ENOENT) }
-        let timeout = ino == RootMetaFile.rootIno ? Self.folderTimeout : StoreFilesystem.cacheTimeout
-        request.attributes(attributes.of(node), timeout: timeout)
     }
 
     func setattr(_ request: FuseRequest, ino: UInt64, toSet: Int32, size: off_t) {
-        guard isRootNode(ino) else {
-            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
-            return owner.setattr(request, ino: ino, toSet: toSet, size: size)
+        route(request, ino, toOwner: { $0.setattr(request, ino: ino, toSet: toSet, size: size) }) {
+            // The root's own files are read-only descriptions of the mount.
+            request.error(readOnly ? EROFS : EACCES)
         }
-        // The root's own files are read-only descriptions of the mount.
-        request.error(readOnly ? EROFS : EACCES)
     }
 
     func readlink(_ request: FuseRequest, ino: UInt64) {
-        guard let owner = owner(of: ino) else { return request.error(isRootNode(ino) ? EINVAL : ENOENT) }
-        owner.readlink(request, ino: ino)
+        // The root has no symlinks of its own.
+        route(request, ino, toOwner: { $0.readlink(request, ino: ino) }) { request.error(EINVAL) }
     }
 
     // MARK: directories and files
 
     func opendir(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
-        guard isRootNode(ino) else {
-            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
-            return owner.opendir(request, ino: ino, info: info)
+        route(request, ino, toOwner: { $0.opendir(request, ino: ino, info: info) }) {
+            opendirInRoot(request, ino: ino, info: info)
         }
+    }
+
+    private func opendirInRoot(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
         let items: [OpenDirectory.Item]
         switch ino {
         case RootMetaFile.rootIno:
@@ -120,44 +129,38 @@ final class AllInstancesFilesystem: FuseRequestHandler {
     }
 
     func open(_ request: FuseRequest, ino: UInt64, info: fuse_file_info) {
-        guard isRootNode(ino) else {
-            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
-            return owner.open(request, ino: ino, info: info)
+        route(request, ino, toOwner: { $0.open(request, ino: ino, info: info) }) {
+            guard let node = rootNode(ino) else { return request.error(ENOENT) }
+            guard case .rootMetaFile(let file) = node.kind else { return request.error(EISDIR) }
+            guard info.flags & O_ACCMODE == O_RDONLY else { return request.error(EACCES) }
+            request.open(OpenFile(node: node, snapshot: ValueSnapshot(file.contents(of: instances)), writable: false), info)
         }
-        guard let node = rootNode(ino) else { return request.error(ENOENT) }
-        guard case .rootMetaFile(let file) = node.kind else { return request.error(EISDIR) }
-        guard info.flags & O_ACCMODE == O_RDONLY else { return request.error(EACCES) }
-        request.open(OpenFile(node: node, snapshot: ValueSnapshot(file.contents(of: instances)), writable: false), info)
     }
 
+    // A file opened before its instance left the mount writes and closes as if its guest went away (EIO).
+
     func write(_ request: FuseRequest, bytes: UnsafeRawBufferPointer, offset: Int, file: OpenFile) {
-        guard !isRootNode(file.node.ino) else { return request.error(EBADF) }
-        // Opened before its instance left the mount: like a guest that went away.
-        guard let owner = owner(of: file.node.ino) else { return request.error(EIO) }
-        owner.write(request, bytes: bytes, offset: offset, file: file)
+        route(request, file.node.ino, gone: EIO, toOwner: { $0.write(request, bytes: bytes, offset: offset, file: file) }) {
+            request.error(EBADF)
+        }
     }
 
     func flush(_ request: FuseRequest, file: OpenFile) {
         // Only opens for writing get a FLUSH (FuseRequest.open); the root's files are read-only.
-        guard !isRootNode(file.node.ino), file.writable else { return request.error(0) }
-        guard let owner = owner(of: file.node.ino) else { return request.error(EIO) }
-        owner.flush(request, file: file)
+        guard file.writable else { return request.error(0) }
+        route(request, file.node.ino, gone: EIO, toOwner: { $0.flush(request, file: file) }) { request.error(0) }
     }
 
     func getxattr(_ request: FuseRequest, ino: UInt64, name: [UInt8], size: Int) {
-        guard isRootNode(ino) else {
-            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
-            return owner.getxattr(request, ino: ino, name: name, size: size)
+        route(request, ino, toOwner: { $0.getxattr(request, ino: ino, name: name, size: size) }) {
+            request.error(rootNode(ino) == nil ? ENOENT : ENODATA)
         }
-        request.error(rootNode(ino) == nil ? ENOENT : ENODATA)
     }
 
     func listxattr(_ request: FuseRequest, ino: UInt64, size: Int) {
-        guard isRootNode(ino) else {
-            guard let owner = owner(of: ino) else { return request.error(ENOENT) }
-            return owner.listxattr(request, ino: ino, size: size)
+        route(request, ino, toOwner: { $0.listxattr(request, ino: ino, size: size) }) {
+            guard rootNode(ino) != nil else { return request.error(ENOENT) }
+            request.xattr([], size: size)
         }
-        guard rootNode(ino) != nil else { return request.error(ENOENT) }
-        request.xattr([], size: size)
     }
 }

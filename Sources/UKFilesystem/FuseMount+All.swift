@@ -14,8 +14,7 @@ extension FuseMount {
     public static func mountAll(registry: InstanceRegistry, at mountpoint: String, options: MountOptions,
                                 group: EventLoopGroup, logger: Logger,
                                 prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
-        try checkMountpoint(mountpoint)
-        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
+        try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
         let interrupts = InterruptibleRequests()
         let instances = InstanceSet(registry: registry, notifier: notifier, group: group, options: options,

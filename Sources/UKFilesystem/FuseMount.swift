@@ -71,30 +71,25 @@ public final class FuseMount: @unchecked Sendable {
     public static func mount(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
                              at mountpoint: String, options: MountOptions, group: EventLoopGroup, logger: Logger,
                              prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
-        try checkMountpoint(mountpoint)
-        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
-        let status = MountStatus(instanceName: instanceName, address: address, share: share,
-                                 onChange: options.onStateChange)
-        let tree = NodeTable(metaFiles: MetaFile.allCases)
+        try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
-        let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
-                                   timeout: options.timeout, logger: logger)
+        let instance = MountedInstance(name: instanceName, address: address, share: share, slot: InodeSpace.rootSlot,
+                                       notifier: notifier, group: group, options: options,
+                                       onStateChange: options.onStateChange, logger: logger)
         do throws(BridgeError) {
-            try await session.connect()
+            try await instance.connect()
         } catch {
             guard options.waitForGuest else { throw .guest(error) }
             logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
-            session.startReconnecting(after: error)
+            instance.filesystem.session.startReconnecting(after: error)
         }
-        let filesystem = StoreFilesystem(tree: tree, session: session, status: status,
-                                         readOnly: options.readOnly, logger: logger)
-        let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier,
-                              options: options, logger: logger, stopServing: { session.stop() })
+        let mount = FuseMount(mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier,
+                              options: options, logger: logger, stopServing: { instance.stop() })
         prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: options.source ?? "ukfs:\(instanceName)")
         } catch {
-            session.stop()
+            instance.stop()
             throw error
         }
         return mount
@@ -108,6 +103,13 @@ public final class FuseMount: @unchecked Sendable {
         self.stopServing = stopServing
         self.options = options
         self.logger = logger
+    }
+
+    /// What every mount (single or `--all`) checks before anything else: the mountpoint can take it,
+    /// and this process may use FUSE.
+    static func checkCanMount(at mountpoint: String) throws(MountError) {
+        try checkMountpoint(mountpoint)
+        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
     }
 
     /// Fails unless `path` can take a new mount; recovers a stale ukfs mount left by a dead server.

@@ -72,7 +72,13 @@ final class GuestSession: Sendable {
             state.attempts += 1
             return state.attempts
         }
-        if let budget = onDemand?.budget, let refused = budget.take(for: status.instanceName) { throw refused }
+        if let onDemand, let refused = onDemand.budget.take(for: status.instanceName) {
+            // Every connection the descriptors allow is open: another folder's least recently
+            // used one, if unused enough, closes to make room.
+            guard await onDemand.makeRoom(status.instanceName), onDemand.budget.take(for: status.instanceName) == nil else {
+                throw refused
+            }
+        }
         // Through the line's share when another process holds it; else holding it and sharing it.
         let line: GuestLine
         do throws(BridgeError) {
@@ -164,6 +170,7 @@ final class GuestSession: Sendable {
 
     /// Tries until connected or stopped; after a short-lived connection, waits first.
     private func reconnect(shortLived: Bool = false) async {
+        status.noteReconnecting()
         var attempt = 0
         if shortLived { try? await Task.sleep(for: Self.reconnectDelay(afterFailures: state.withLock { $0.failures })) }
         while !state.withLock({ $0.stopping }) {
@@ -261,6 +268,24 @@ final class GuestSession: Sendable {
         connection.close()
     }
 
+    /// When this on-demand session last used its connection; nil without one.
+    var lastUseIfConnected: UInt64? {
+        guard let onDemand, state.withLock({ $0.connection != nil }) else { return nil }
+        return onDemand.lastUseNanoseconds
+    }
+
+    /// Closes the connection to make room for another folder's, if it is unused for `unusedFor`,
+    /// idle closes are allowed (-o idle is not 0) and nobody shares it; returns once it is closed.
+    func closeToMakeRoom(unusedFor: Duration) async -> Bool {
+        guard let onDemand, onDemand.idleAfter != nil, onDemand.isUnused(for: unusedFor),
+              (status.line?.share?.clientCount ?? 0) == 0,
+              let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose() else { return false }
+        logger.debug("closing the least recently used connection to make room for another folder's")
+        connection.close()
+        try? await connection.closeFuture.get()
+        return true
+    }
+
     /// Lists `dir` from the guest and makes the tree agree. Concurrent calls for one directory
     /// share one listing.
     /// With `joinInFlight` false, a listing already under way is only asked to run once more, and
@@ -315,10 +340,9 @@ final class GuestSession: Sendable {
         }
     }
 
-    /// Every page of a directory (the paging rules are shared with the scripting commands), within
-    /// four request timeouts in all.
+    /// Every page of a directory, by the paging rules and bound the scripting commands use too.
     private func fetchAll(_ scope: ListScope, done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        DirectoryListing.fetchAll(scope, deadline: .now + timeout * 4,
+        DirectoryListing.fetchAll(scope, requestTimeout: timeout,
                                   send: { [self] request, completion in send(request, completion: completion) },
                                   done: done)
     }

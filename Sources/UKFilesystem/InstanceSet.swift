@@ -137,7 +137,9 @@ final class InstanceSet: Sendable {
                     refused.append(Refusal(name: name, reason: "no inode range left in this mount — remount it"))
                     continue
                 }
-                let onDemand = OnDemandConnection(name: name, budget: budget, idleAfter: options.idleClose)
+                let onDemand = OnDemandConnection(
+                    name: name, budget: budget, idleAfter: options.idleClose,
+                    makeRoom: { [weak self] name in await self?.makeRoom(except: name) ?? false })
                 let instance = MountedInstance(name: name, address: address, share: registry.share(for: name), slot: slot,
                                                notifier: notifier, group: group, options: options,
                                                interrupts: interrupts, onDemand: onDemand, logger: logger)
@@ -184,6 +186,22 @@ final class InstanceSet: Sendable {
             }
         }
         return (usable, refused)
+    }
+
+    /// For a folder refused a connection by the budget: closes the least recently used connection
+    /// of another folder that has had no request for two request timeouts (none can be in flight),
+    /// so folders in use take over from folders that were. False when none qualifies: the refusal
+    /// stands and is reported.
+    func makeRoom(except name: String) async -> Bool {
+        let candidates = state.withLock { state in state.byName.values.filter { $0.name != name } }
+            .compactMap { instance in instance.filesystem.session.lastUseIfConnected.map { (lastUse: $0, instance: instance) } }
+            .sorted { $0.lastUse < $1.lastUse }
+        for candidate in candidates.prefix(8)
+        where await candidate.instance.filesystem.session.closeToMakeRoom(unusedFor: options.timeout * 2) {
+            logger.info("closed \(candidate.instance.name)'s connection, the least recently used, to connect \(name)")
+            return true
+        }
+        return false
     }
 
     /// Closes the connections of folders unused for the idle time.

@@ -5,6 +5,9 @@ import UKBridgeClient
 /// The read-only files of `/.ukfs/`, which describe the mount itself.
 enum MetaFile: String, CaseIterable, Sendable {
     case name, address, state, `protocol`, boot_id, generation
+    /// How many times the mount has started reconnecting: a count that keeps climbing tells of a
+    /// guest that keeps dropping its line, which `state` alone shows only while it happens.
+    case reconnects
 }
 
 /// What `/.ukfs/` reports, updated by the guest session as the connection comes and goes.
@@ -47,6 +50,7 @@ final class MountStatus: Sendable {
         var hello: HelloInfo?
         var generation: UInt64 = 0
         var line: GuestLine?
+        var reconnects = 0
     }
 
     let instanceName: String
@@ -95,6 +99,11 @@ final class MountStatus: Sendable {
         set { state.withLock { $0.generation = newValue } }
     }
 
+    /// A reconnect loop has started: the connection was lost, or a `-o wait` mount's first try failed.
+    func noteReconnecting() {
+        state.withLock { $0.reconnects += 1 }
+    }
+
     func noteAnswer() {
         if unanswered.load(ordering: .relaxed) != 0 { unanswered.store(0, ordering: .relaxed) }
     }
@@ -119,6 +128,7 @@ final class MountStatus: Sendable {
         case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
         case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
         case .generation: String(state.generation)
+        case .reconnects: String(state.reconnects)
         }
         return Array((text + "\n").utf8)
     }

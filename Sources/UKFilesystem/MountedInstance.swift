@@ -4,9 +4,10 @@ import NIOCore
 import UKBridge
 import UKBridgeClient
 
-/// One instance folder of a `mount --all`: exactly the machinery of a single-instance mount (its
-/// `.ukfs/` status, node table, guest session with reconnect and events, filesystem), numbering its
-/// nodes in its own inode slot so the dispatcher can route by inode.
+/// One instance's tree, served: its `.ukfs/` status, node table, guest session (reconnect and
+/// events) and filesystem, numbering its nodes from its inode slot's base. The one assembly of a
+/// mount: a single-instance mount is the instance at slot 0 (the FUSE root), and each folder of a
+/// `mount --all` is one more, in a slot of its own so the dispatcher can route by inode.
 final class MountedInstance: Sendable {
     let name: String
     let slot: UInt32
@@ -15,12 +16,15 @@ final class MountedInstance: Sendable {
     var root: UInt64 { filesystem.tree.root }
     var status: MountStatus { filesystem.status }
 
+    /// `onStateChange` hears the connection change (a single mount tells systemd and the user).
     init(name: String, address: BridgeAddress, share: ShareLocation? = nil, slot: UInt32, notifier: KernelNotifier,
-         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests,
-         onDemand: OnDemandConnection? = nil, logger: Logger) {
+         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests = InterruptibleRequests(),
+         onStateChange: (@Sendable (ConnectionChange) -> Void)? = nil, onDemand: OnDemandConnection? = nil,
+         logger: Logger) {
         var logger = logger
-        logger[metadataKey: "instance"] = "\(name)"
-        let status = MountStatus(instanceName: name, address: address, share: share)
+        // Instances of a `--all` mount share one log: each line says whose it is.
+        if slot != InodeSpace.rootSlot { logger[metadataKey: "instance"] = "\(name)" }
+        let status = MountStatus(instanceName: name, address: address, share: share, onChange: onStateChange)
         if onDemand != nil { status.connection = .idle }
         let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
         let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,

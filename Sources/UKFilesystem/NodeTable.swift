@@ -172,10 +172,7 @@ final class NodeTable: Sendable {
             }
             if dir == root { new[metaFolderName] = metaFolder }
             for (name, ino) in old where new[name] != ino {
-                if let child = state.nodes[ino], child.lookups > 0 {
-                    invalidations.append(.delete(parent: dir, child: ino, name: name))
-                }
-                Self.detach(ino, in: &state)
+                if let invalidation = Self.remove(ino, named: name, from: dir, in: &state) { invalidations.append(invalidation) }
             }
             node.children = new
             node.order = wanted.map(\.name).filter { new[$0] != nil }
@@ -194,10 +191,7 @@ final class NodeTable: Sendable {
             guard var rootNode = state.nodes[root], let children = rootNode.children else { return [] }
             var invalidations: [KernelInvalidation] = []
             for (name, ino) in children where ino != metaFolder {
-                if let child = state.nodes[ino], child.lookups > 0 {
-                    invalidations.append(.delete(parent: root, child: ino, name: name))
-                }
-                Self.detach(ino, in: &state)
+                if let invalidation = Self.remove(ino, named: name, from: root, in: &state) { invalidations.append(invalidation) }
             }
             rootNode.children = nil
             rootNode.order = []
@@ -217,6 +211,15 @@ final class NodeTable: Sendable {
                 state.nodes[ino] = node
             }
         }
+    }
+
+    /// `ino`, named `name` in `parent`, leaves the tree. The kernel must forget the name if it may
+    /// have cached it (it looked the node up); the node goes once the kernel forgets it (detach).
+    private static func remove(_ ino: UInt64, named name: [UInt8], from parent: UInt64,
+                               in state: inout State) -> KernelInvalidation? {
+        let cached = (state.nodes[ino]?.lookups ?? 0) > 0
+        detach(ino, in: &state)
+        return cached ? .delete(parent: parent, child: ino, name: name) : nil
     }
 
     /// A node left the tree: it and its subtree go once the kernel holds no reference to them.

@@ -15,6 +15,7 @@ final class OnDemandConnection: Sendable {
     /// After a failed attempt, uses within this pause fail at once with its error, so a dead guest
     /// read in a loop costs one connection attempt a second, not one per read.
     static let retryPause = Duration.seconds(1)
+    private let retryPause: Duration
 
     private struct State {
         /// Callers waiting for the attempt in progress; nil when none is.
@@ -28,7 +29,16 @@ final class OnDemandConnection: Sendable {
     /// without taking the lock every request would take.
     private let lastUse = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
 
-    init(name: String, budget: ConnectionBudget, idleAfter: Duration?) {
+    /// Asked when the budget is spent: closes another folder's least recently used connection, if
+    /// one is unused enough, and says whether room was made (InstanceSet.makeRoom).
+    let makeRoom: @Sendable (_ forName: String) async -> Bool
+
+    init(
+        name: String, budget: ConnectionBudget, idleAfter: Duration?, retryPause: Duration = OnDemandConnection.retryPause,
+        makeRoom: @escaping @Sendable (_ forName: String) async -> Bool = { _ in false }
+    ) {
+        self.makeRoom = makeRoom
+        self.retryPause = retryPause
         self.name = name
         self.budget = budget
         self.idleAfter = idleAfter
@@ -41,21 +51,30 @@ final class OnDemandConnection: Sendable {
     /// Whether the connection has gone unused for `idleAfter`.
     var isIdle: Bool {
         guard let idleAfter else { return false }
-        let unused = DispatchTime.now().uptimeNanoseconds &- lastUse.load(ordering: .relaxed)
-        return Duration.nanoseconds(Int64(clamping: unused)) >= idleAfter
+        return isUnused(for: idleAfter)
     }
 
+    func isUnused(for duration: Duration) -> Bool {
+        let unused = DispatchTime.now().uptimeNanoseconds &- lastUse.load(ordering: .relaxed)
+        return Duration.nanoseconds(Int64(clamping: unused)) >= duration
+    }
+
+    /// When a request last went to the guest, to find the least recently used connection.
+    var lastUseNanoseconds: UInt64 { lastUse.load(ordering: .relaxed) }
+
     /// Calls `done` once `connect` succeeded (nil) or failed; concurrent callers share one attempt.
-    func wake(connect: @escaping @Sendable () async throws(BridgeError) -> Void,
-              onFailure: @escaping @Sendable (BridgeError) -> Void,
-              done: @escaping @Sendable (BridgeError?) -> Void) {
+    func wake(
+        connect: @escaping @Sendable () async throws(BridgeError) -> Void,
+        onFailure: @escaping @Sendable (BridgeError) -> Void,
+        done: @escaping @Sendable (BridgeError?) -> Void
+    ) {
         enum Step { case join, start, fail(BridgeError) }
         let step = state.withLock { state -> Step in
             if state.waiting != nil {
                 state.waiting?.append(done)
                 return .join
             }
-            if let failure = state.lastFailure, ContinuousClock.now - failure.at < Self.retryPause {
+            if let failure = state.lastFailure, ContinuousClock.now - failure.at < retryPause {
                 return .fail(failure.error)
             }
             state.waiting = [done]

@@ -164,7 +164,7 @@ final class StoreFilesystem: Sendable {
             // The GET goes out now and OPEN is answered at once: the round trip overlaps the
             // kernel's way back to the reader and its first READ (ValueSnapshot).
             let snapshot = ValueSnapshot(pendingWith: interrupts)
-            session.send(.get([ref])) { result in snapshot.fulfill(Self.single(result)) }
+            session.send(.get([ref])) { result in snapshot.fulfill(result.entryResults(count: 1)[0]) }
             request.open(OpenFile(node: node, snapshot: snapshot, writable: wantsWrite), info)
         default:
             request.error(EISDIR)
@@ -206,32 +206,17 @@ final class StoreFilesystem: Sendable {
         case .apply(let written): text = written
         }
         let value: Value
-        switch Value.parse(text, as: type, maxString: maxString) {
+        switch WrittenText.value(text, as: type, maxString: maxString) {
         case .success(let parsed): value = parsed
-        case .failure(.invalid): return request.error(EINVAL)
-        case .failure(.outOfRange): return request.error(type == .charp ? EFBIG : ERANGE)
+        case .failure(let refusal): return request.error(refusal.errno)
         }
         interruptibly(request) { answer in
             session.send(.set(ref, value)) { result in
                 answer { request in
-                    switch result {
-                    case .success(.set): succeed(request)
-                    case .success(.failure(_, let errno)): request.error(errno)
-                    case .success: request.error(EIO)
-                    case .failure(let error): request.error(error.errno)
-                    }
+                    if let errno = result.setFailure { return request.error(errno) }
+                    succeed(request)
                 }
             }
-        }
-    }
-
-    /// The one result a single-entry GET answers with, whatever went wrong on the way.
-    static func single(_ result: Result<Answer, BridgeError>) -> EntryResult {
-        switch result {
-        case .success(.get(let results)) where results.count == 1: results[0]
-        case .success(.failure(_, let errno)): .error(errno)
-        case .success: .error(EIO)
-        case .failure(let error): .error(error.errno)
         }
     }
 }

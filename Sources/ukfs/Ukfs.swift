@@ -15,7 +15,7 @@ struct Ukfs: AsyncParsableCommand {
 
             Usage errors (a missing, extra or malformed argument) print argument-parser's three lines (Error:, \
             the usage, where the help is) and exit 64; every other failure is one `ukfs: …` line, exit 1, or for \
-            ls, get, set, watch and dump the errno the mount would give (2, 5, 13, 20, 21, 22, 34). See ukfs(1), EXIT STATUS.
+            ls, get, set, watch and dump the errno the mount would give (2, 5, 13, 20, 21, 22, 27, 34). See ukfs(1), EXIT STATUS.
             """,
         version: version,
         subcommands: [MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,

@@ -55,6 +55,32 @@ struct DocumentationTests {
         #expect(text.contains("mount -t fuse.ukfs vm1 /mnt/uk -o nosuid,nodev,ro"))
     }
 
+    @Test("every Swift module under Sources/ has its paragraph in docs/architecture.md and imports nothing it forbids")
+    func moduleRules() throws {
+        let document = try String(contentsOfFile: Paths.packageRoot + "/docs/architecture.md", encoding: .utf8)
+        let rules = ModuleImports.rules(in: document)
+        let sources = Paths.packageRoot + "/Sources"
+        var checked = 0
+        for module in try FileManager.default.contentsOfDirectory(atPath: sources).sorted() {
+            guard let imported = try ModuleImports.imports(ofFolder: sources + "/" + module) else { continue }
+            // Every module imports something, so an empty set means the reading went wrong.
+            #expect(!imported.isEmpty, "no import found in Sources/\(module)")
+            guard let forbidden = rules[module] else {
+                Issue.record("docs/architecture.md has no \"### `\(module)`\" paragraph with a \"Never imports:\" line")
+                continue
+            }
+            let broken = imported.intersection(forbidden).sorted()
+            #expect(broken.isEmpty, "Sources/\(module) imports \(broken), which docs/architecture.md says it never does")
+            checked += 1
+        }
+        #expect(checked >= 7, "only \(checked) modules checked")
+        // A rule for a module that is gone is a stale map.
+        for module in rules.keys {
+            let exists = FileManager.default.fileExists(atPath: sources + "/" + module)
+            #expect(exists, "docs/architecture.md has rules for \(module), not in Sources/")
+        }
+    }
+
     @Test("scripts/install installs ukfs.1 and no other page")
     func installsOnePage() throws {
         let guest = try Instance()

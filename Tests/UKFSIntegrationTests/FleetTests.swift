@@ -17,8 +17,9 @@ struct FleetTests {
         }
         let names = Set(((try? FileManager.default.contentsOfDirectory(atPath: instance.registry)) ?? []).filter { $0.hasPrefix("vm-") })
         #expect(names == Set((1...300).map { "vm-\($0).sock" }))
-        #expect(fleet.threads != nil && fleet.threads == small.threads,
-                "a fleet of 300 has \(fleet.threads ?? -1) threads, one of 2 has \(small.threads ?? -1)")
+        #expect(
+            fleet.threads != nil && fleet.threads == small.threads,
+            "a fleet of 300 has \(fleet.threads ?? -1) threads, one of 2 has \(small.threads ?? -1)")
 
         // Values differ between members: each runs its own clock.
         let first = instance.ukfs(["get", "vm-1", "appsim/uptime_ms", "libuknetdev/netdev0/rx_bytes"])
@@ -56,7 +57,8 @@ struct FleetTests {
         defer { instance.stop() }
         let tooMany = Shell.run("ulimit -n 200 && exec '\(Paths.ukfs)' sim --fleet 300", environment: instance.environment)
         #expect(tooMany.status == 1, "\(tooMany)")
-        #expect(tooMany.stderr.hasPrefix("ukfs: --fleet 300 needs about 664 descriptors but this process may open 200")
+        #expect(
+            tooMany.stderr.hasPrefix("ukfs: --fleet 300 needs about 664 descriptors but this process may open 200")
                 && tooMany.stderr.contains("ulimit") && tooMany.stderr.split(separator: "\n").count == 1, "\(tooMany)")
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: instance.registry)) ?? []).isEmpty)
 
@@ -66,7 +68,8 @@ struct FleetTests {
         defer { if let single { Shell.terminate(single) } }
         try #require(single != nil && Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: taken) })
         let clash = instance.ukfs(["sim", "--fleet", "100"])
-        #expect(clash.status == 1 && clash.stderr.hasPrefix("ukfs: an instance is already answering at \(instance.registry)/vm-3.sock")
+        #expect(
+            clash.status == 1 && clash.stderr.hasPrefix("ukfs: an instance is already answering at \(instance.registry)/vm-3.sock")
                 && clash.stderr.split(separator: "\n").count == 1, "\(clash)")
         let left = ((try? FileManager.default.contentsOfDirectory(atPath: instance.registry)) ?? []).filter { $0.hasSuffix(".sock") }
         #expect(left == ["vm-3.sock"], "\(left)")

@@ -78,8 +78,9 @@ struct MountAllDensityTests {
             instance.stop()
             fleet.stop()
         }
-        // 140 descriptors: 128 kept in reserve, so room for 4 guest connections of 3 descriptors.
-        try mountAll(instance, prefix: "ulimit -n 140 && ")
+        // 140 descriptors: 128 kept in reserve, so room for 4 guest connections of 3 descriptors;
+        // idle=0: no connection is ever closed for another's sake.
+        try mountAll(instance, prefix: "ulimit -n 140 && ", options: ["-o", "idle=0"])
         #expect(Shell.eventually(within: 30) { listing(instance).count == 8 })
         for index in 1...4 {
             let read = instance.sh("cat \"$M/vm-\(index)/appsim/uptime_ms\"")
@@ -88,11 +89,32 @@ struct MountAllDensityTests {
         let refused = instance.sh("cat \"$M/vm-5/appsim/uptime_ms\"")
         #expect(refused.status != 0 && refused.stderr.contains("Input/output error"), "\(refused)")
         let report = instance.read(".ukfs/refused")
-        #expect(report.hasPrefix("vm-5: not connected: the mount holds 4 guest connections, all that its descriptor limit of 140 allows")
+        #expect(
+            report.hasPrefix("vm-5: not connected: the mount holds 4 guest connections, all that its descriptor limit of 140 allows")
                 && report.contains("ulimit -n"), "\(report)")
         #expect(instance.read("vm-5/.ukfs/state").hasPrefix("disconnected: not connected: the mount holds 4"))
         // Still serving: the root, and the instances it holds.
         #expect(listing(instance).count == 8)
         #expect(UInt64(instance.read("vm-1/appsim/uptime_ms").dropLast()) != nil)
+    }
+
+    @Test("past the descriptor limit, the least recently used connection unused for two timeouts makes room for a folder in use")
+    func leastRecentlyUsedMakesRoom() throws {
+        let instance = try Instance(name: "unused")
+        let fleet = try SimulatedFleet(8, registry: instance.registry, environment: instance.environment)
+        defer {
+            instance.stop()
+            fleet.stop()
+        }
+        try mountAll(instance, prefix: "ulimit -n 140 && ", options: ["-o", "timeout=0.5"])
+        #expect(Shell.eventually(within: 30) { listing(instance).count == 8 })
+        for index in 1...4 {
+            let read = instance.sh("cat \"$M/vm-\(index)/appsim/uptime_ms\"")
+            #expect(read.status == 0, "vm-\(index): \(read)")
+        }
+        // Refused while the four are fresh; read once they have been unused for two timeouts.
+        #expect(Shell.eventually(within: 60) { instance.sh("cat \"$M/vm-5/appsim/uptime_ms\"").status == 0 })
+        #expect(shares(instance) == ["vm-2.share", "vm-3.share", "vm-4.share", "vm-5.share"], "vm-1 was the least recently used")
+        #expect(!instance.read(".ukfs/refused").contains("vm-5"))
     }
 }

@@ -37,12 +37,13 @@ struct SignalTests {
             let before = silent.connectionsAccepted
             let process = try BackgroundProcess([Paths.ukfs] + command, environment: instance.environment,
                                                 outputPath: instance.folder + "/signalled.out")
-            // Signalled once it is surely waiting: the silent guest has its connection (a loaded
-            // machine can take longer than any fixed pause to start a command).
+            // Signalled once it is surely waiting: the silent guest has its connection, or watch has
+            // printed its first value (a loaded machine can take longer than any fixed pause to
+            // start a command).
             if command[1].hasPrefix("unix:") {
                 #expect(Shell.eventually(within: 20) { silent.connectionsAccepted > before }, "\(command) never connected")
             } else {
-                usleep(500_000)
+                #expect(Shell.eventually(within: 20) { !process.output.isEmpty }, "\(command) never printed a value")
             }
             let (status, seconds) = Self.signal(process.pid, signal)
             #expect(status == 128 + signal, "\(command): status \(status): \(process.output)")

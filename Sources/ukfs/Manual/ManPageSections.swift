@@ -26,7 +26,7 @@ enum Sections {
             ("wait", "Mount before the guest answers, or before its socket exists (a NAME is then awaited at the registry's NAME.sock), and connect as soon as it does. On a terminal one line says what the mount waits for, and one that it is mounted."),
             ("timeout=SECONDS", "The bound on every request to the guest (default 2); a request that gets no answer in time fails with EIO."),
             ("max_threads=N", "FUSE worker threads (1\u{2013}256, default 16)."),
-            ("idle=SECONDS", "mount --all: an instance folder's guest connection closes after SECONDS unused (default 60; 0: never) and reopens on the next use. Folders connect only when first entered; the connections held at once are bounded by the descriptor limit, (RLIMIT_NOFILE \u{2212} 128) / 3, and one refused is listed in the root's .ukfs/refused."),
+            ("idle=SECONDS", "mount --all: an instance folder's guest connection closes after SECONDS unused (default 60; 0: never) and reopens on the next use. Folders connect only when first entered; the connections held at once are bounded by the descriptor limit, (RLIMIT_NOFILE \u{2212} 128) / 3; past it the least recently used connection idle for two timeouts makes room, and a folder still refused is listed in the root's .ukfs/refused."),
             ("log=PATH", "The background server's log."),
             ("noexec, exec, noatime, atime, sync, async, dirsync", "Applied by the kernel, as for any filesystem."),
             ("nosuid, nodev, suid, dev", "ukfs always mounts nosuid,nodev (no entry is ever setuid or a device); suid and dev, which mount.fuse3 adds, are ignored."),
@@ -49,6 +49,7 @@ enum Sections {
             ("20 (ENOTDIR)", "A path goes through an entry as if it were a directory."),
             ("21 (EISDIR)", "A directory where an entry was wanted."),
             ("22 (EINVAL)", "set: not a value of the entry's type."),
+            ("27 (EFBIG)", "set: text longer than the guest's max_string; nothing is sent."),
             ("34 (ERANGE)", "set: outside the type's range; the value is unchanged."),
             ("other errno values", "ls, get, set, watch, dump: the guest's getter or setter failed with that errno."),
             ("64 (EX_USAGE)", "A usage error: a missing, extra or malformed argument or option. argument-parser prints `Error: \u{2026}`, the command's usage line and where its help is (three lines)."),
@@ -61,7 +62,7 @@ enum Sections {
             ("NOTIFY_SOCKET", "Set by systemd for Type=notify units: ukfs mount -f sends READY=1 once mounted, STATUS= as the connection changes and STOPPING=1 as it unmounts."),
         ]),
         ("FILES", [
-            ("MOUNTPOINT/.ukfs/", "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation."),
+            ("MOUNTPOINT/.ukfs/", "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation, reconnects (how many times the mount has started reconnecting)."),
             ("/etc/fstab", "Lines of type fuse.ukfs, mounted by mount(8) through mount.fuse3."),
         ]),
         ("EXAMPLES", [

@@ -26,22 +26,26 @@ static struct ua_io io;
 #if CONFIG_LIBUKSTOREAGENT_COM3
 #define UA_COM_NAME "COM3"
 #define UA_COM_PORT 0x3e8
+#define UA_COM_IRQ  4
 #elif CONFIG_LIBUKSTOREAGENT_COM4
 #define UA_COM_NAME "COM4"
 #define UA_COM_PORT 0x2e8
+#define UA_COM_IRQ  3
 #else
 #define UA_COM_NAME "COM2"
 #define UA_COM_PORT 0x2f8
+#define UA_COM_IRQ  3
 #endif
 
 static void serve(const uint8_t boot[8])
 {
 	static struct ua_uart uart;
 
-	ua_uart_open(&uart, UA_COM_PORT);
+	ua_uart_open(&uart, UA_COM_PORT, UA_COM_IRQ);
 	ua_uart_io(&io, &uart);
 	ua_agent_init(&agent, &io, CONFIG_LIBUKSTOREAGENT_NAME, boot);
-	uk_pr_info("ukstoreagent: serving on %s%s\n", UA_COM_NAME,
+	uk_pr_info("ukstoreagent: serving on %s, %s%s\n", UA_COM_NAME,
+		   uart.irq_registered ? "woken by its interrupt" : "polled",
 		   uart.present ? "" : " (no UART there yet)");
 	for (;;) /* a serial line has no disconnect: serve returns only on errors */
 		ua_agent_serve(&agent, 0, NULL);

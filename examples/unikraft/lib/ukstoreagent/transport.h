@@ -7,19 +7,30 @@
 #ifndef UKSTOREAGENT_TRANSPORT_H
 #define UKSTOREAGENT_TRANSPORT_H
 
+#include <uk/config.h>
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+#include <uk/wait_types.h>
+#endif
+
 #include "agent.h"
 
-/* A 16550 UART at an x86 I/O port base (COM2 0x2f8, COM3 0x3e8, COM4 0x2e8),
- * polled (transport_uart.c). */
+/* A 16550 UART at an x86 I/O port base (COM2 0x2f8, COM3 0x3e8, COM4 0x2e8)
+ * and its ISA interrupt (3 for COM2/COM4, 4 for COM3), see transport_uart.c. */
 struct ua_uart {
 	uint16_t port;
 	int present;              /* something answers at the port */
-	uint64_t last_traffic_ms; /* last byte in or out: polls stay hot */
+	uint64_t last_traffic_ns; /* last byte in or out: polls stay hot */
 	unsigned idle_us;         /* current pause between idle polls */
+	int irq_registered;       /* idle waits block on the interrupt */
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+	struct uk_waitq rx_wait;
+	volatile int rx_signalled;
+#endif
 };
-/* Takes the UART at `port` and programs it (115200 8N1, FIFO, no IRQs). A
- * port with no UART behind it is looked at again, rarely, while polled. */
-void ua_uart_open(struct ua_uart *u, uint16_t port);
+/* Takes the UART at `port` and programs it (115200 8N1, FIFO). With
+ * LIBUKSTOREAGENT_IRQ it also takes `irq`; if that fails, idle waits sleep
+ * instead. A port with no UART behind it is looked at again, rarely. */
+void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq);
 void ua_uart_io(struct ua_io *io, struct ua_uart *u);
 
 #endif /* UKSTOREAGENT_TRANSPORT_H */

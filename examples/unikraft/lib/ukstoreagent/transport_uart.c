@@ -5,30 +5,42 @@
  * COM2 driver at all, and later trees' driver writes "\r" before every "\n",
  * which would corrupt binary frames.
  *
- * Polling policy, measured under QEMU TCG (examples/unikraft/README.md):
- * - the UART's FIFO is enabled with a 14-byte trigger level, so QEMU hands
- *   over up to 14 bytes per poll instead of one (a 14-byte request took 14
- *   polls before);
- * - while bytes are flowing, and for UA_UART_HOT_MS after the last one, the
- *   thread only yields between polls: a request's bytes and the host's next
- *   request are picked up at once;
- * - after that it sleeps, doubling the pause from 1 ms up to
- *   UA_UART_IDLE_MAX_US, so an idle guest costs QEMU little CPU.
+ * Reading policy, measured under QEMU TCG (examples/unikraft/README.md):
+ * - the UART's FIFO is enabled with a 14-byte trigger level while bytes
+ *   flow, so QEMU hands over up to 14 bytes per poll instead of one (a
+ *   14-byte request took 14 polls before);
+ * - while bytes are flowing, and for UA_UART_HOT_US after the last one, the
+ *   thread only yields between polls: the rest of a request is picked up at
+ *   once;
+ * - after that, with LIBUKSTOREAGENT_IRQ, the thread blocks until the UART
+ *   raises its receive interrupt (trigger level 1, so the first byte of the
+ *   next request wakes it). The vCPU halts meanwhile: a guest polled in a
+ *   tight loop kept a host CPU busy, which on a small host slowed the very
+ *   client it was answering;
+ * - without it (or if the interrupt cannot be had) it sleeps, doubling the
+ *   pause from 1 ms up to UA_UART_IDLE_MAX_US.
+ * Either way it wakes at least every UA_UART_IDLE_MAX_US, for the agent's
+ * timeouts and events.
  */
 #include "transport.h"
 
 #include <uk/config.h>
+#include <uk/plat/time.h>
 #include <uk/sched.h>
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+#include <uk/intctlr.h>
+#include <uk/wait.h>
+#endif
 
 #include "port.h"
 
-#ifndef CONFIG_LIBUKSTOREAGENT_HOT_MS
-#define CONFIG_LIBUKSTOREAGENT_HOT_MS 200
+#ifndef CONFIG_LIBUKSTOREAGENT_HOT_US
+#define CONFIG_LIBUKSTOREAGENT_HOT_US 200000
 #endif
 #ifndef CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US
 #define CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US 16000
 #endif
-#define UA_UART_HOT_MS      CONFIG_LIBUKSTOREAGENT_HOT_MS
+#define UA_UART_HOT_NS      ((__nsec)CONFIG_LIBUKSTOREAGENT_HOT_US * 1000)
 #define UA_UART_IDLE_MAX_US CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US
 #define UA_UART_IDLE_MIN_US 1000
 #define UA_UART_ABSENT_US   500000 /* no UART at all: look again rarely */
@@ -37,6 +49,7 @@
 #define REG_DATA 0 /* RBR / THR; divisor low with DLAB */
 #define REG_IER  1 /* interrupt enable; divisor high with DLAB */
 #define REG_FCR  2 /* FIFO control (write) */
+#define REG_IIR  2 /* interrupt identification (read) */
 #define REG_LCR  3
 #define REG_MCR  4
 #define REG_LSR  5
@@ -44,8 +57,12 @@
 #define LCR_DLAB     0x80
 #define FCR_ENABLE   0x01
 #define FCR_CLEAR    0x06 /* clear both FIFOs */
+#define FCR_TRIGGER1  0x00 /* see wait_for_byte */
 #define FCR_TRIGGER14 0xc0 /* see uart_setup */
+#define IER_RX_DATA  0x01
+#define IIR_NONE     0x01 /* no interrupt pending at this UART */
 #define MCR_DTR_RTS  0x03
+#define MCR_OUT2     0x08 /* gates the UART's interrupt line on a PC */
 #define LSR_DATA     0x01
 #define LSR_TX_EMPTY 0x20
 #define LSR_ABSENT   0xff /* nothing decodes the port: reads float high */
@@ -71,7 +88,7 @@ static void pause_us(unsigned us)
 	uk_sched_thread_sleep((__nsec)us * 1000);
 }
 
-/* 115200 8N1, FIFO on, no interrupts: the agent polls. With QEMU's chardev
+/* 115200 8N1, FIFO on, interrupts off until wait_for_byte. With QEMU's chardev
  * the rate is nominal, but a real UART needs it set. The FIFO's trigger
  * level means nothing to a poller, but QEMU offers the chardev's bytes to
  * the UART only up to it: at level 1 a request arrives one byte per poll,
@@ -84,13 +101,52 @@ static void uart_setup(uint16_t base)
 	outb(base + REG_IER, 0x00);
 	outb(base + REG_LCR, LCR_8N1);
 	outb(base + REG_FCR, FCR_ENABLE | FCR_CLEAR | FCR_TRIGGER14);
-	outb(base + REG_MCR, MCR_DTR_RTS);
+	outb(base + REG_MCR, MCR_DTR_RTS | MCR_OUT2);
 }
 
 static int uart_present(uint16_t base)
 {
 	return inb(base + REG_LSR) != LSR_ABSENT;
 }
+
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+/* Runs in interrupt context. COM2 and COM4 share IRQ 3 (COM1 and COM3 share
+ * 4), so an interrupt this UART did not raise is left to the others. */
+static int uart_irq(void *arg)
+{
+	struct ua_uart *u = arg;
+
+	if (inb(u->port + REG_IIR) & IIR_NONE)
+		return 0;
+	/* Masked until the thread arms it again: the line stays asserted until
+	 * the FIFO is read, which only the thread does. */
+	outb(u->port + REG_IER, 0x00);
+	u->rx_signalled = 1;
+	uk_waitq_wake_up(&u->rx_wait);
+	return 1;
+}
+
+/* Blocks until a byte arrives or UA_UART_IDLE_MAX_US pass. At trigger level
+ * 14, QEMU would raise the interrupt for a short request only after its
+ * character timeout (4 character times, ~350 us at 115200 baud); at level 1
+ * the first byte raises it. Back at 14 once awake, the rest arrives in
+ * 14-byte steps. */
+static void wait_for_byte(struct ua_uart *u)
+{
+	__nsec deadline = ukplat_monotonic_clock() +
+			  (__nsec)UA_UART_IDLE_MAX_US * 1000;
+
+	u->rx_signalled = 0;
+	outb(u->port + REG_FCR, FCR_ENABLE | FCR_TRIGGER1);
+	outb(u->port + REG_IER, IER_RX_DATA);
+	uk_waitq_wait_event_deadline(&u->rx_wait,
+				     u->rx_signalled ||
+				     (inb(u->port + REG_LSR) & LSR_DATA),
+				     deadline);
+	outb(u->port + REG_IER, 0x00);
+	outb(u->port + REG_FCR, FCR_ENABLE | FCR_TRIGGER14);
+}
+#endif
 
 static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 {
@@ -108,16 +164,22 @@ static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 	}
 	while (n < len && (inb(u->port + REG_LSR) & LSR_DATA))
 		buf[n++] = inb(u->port + REG_DATA);
-	now = ua_port_now_ms();
+	now = ukplat_monotonic_clock();
 	if (n) {
-		u->last_traffic_ms = now;
+		u->last_traffic_ns = now;
 		u->idle_us = 0;
 		return (long)n;
 	}
-	if (now - u->last_traffic_ms < UA_UART_HOT_MS) {
+	if (now < u->last_traffic_ns + UA_UART_HOT_NS) {
 		uk_sched_yield();
 		return 0;
 	}
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+	if (u->irq_registered) {
+		wait_for_byte(u);
+		return 0;
+	}
+#endif
 	u->idle_us = u->idle_us ? u->idle_us * 2 : UA_UART_IDLE_MIN_US;
 	if (u->idle_us > UA_UART_IDLE_MAX_US)
 		u->idle_us = UA_UART_IDLE_MAX_US;
@@ -145,19 +207,28 @@ static int uart_write(void *ctx, const uint8_t *buf, size_t len)
 		len--;
 		stalls = 0;
 	}
-	u->last_traffic_ms = ua_port_now_ms();
+	u->last_traffic_ns = ukplat_monotonic_clock();
 	/* A stuck line drops the rest; the host times out and resyncs. */
 	return 0;
 }
 
-void ua_uart_open(struct ua_uart *u, uint16_t port)
+void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq)
 {
 	u->port = port;
-	u->last_traffic_ms = 0;
+	u->last_traffic_ns = 0;
 	u->idle_us = 0;
 	u->present = uart_present(port);
 	if (u->present)
 		uart_setup(port);
+	u->irq_registered = 0;
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+	uk_waitq_init(&u->rx_wait);
+	u->rx_signalled = 0;
+	if (uk_intctlr_irq_register(irq, uart_irq, u) == 0)
+		u->irq_registered = 1;
+#else
+	(void)irq;
+#endif
 }
 
 void ua_uart_io(struct ua_io *io, struct ua_uart *u)

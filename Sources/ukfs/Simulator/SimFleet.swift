@@ -29,18 +29,24 @@ struct SimFleet {
         guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
         let longest = memberName(base, size)
         guard InstanceRegistry.isValidName(longest) else {
-            throw CLIError("'\(longest)' cannot be an instance name: use a NAME of letters, digits, - _ . short enough for its -\(size) suffix (at most 64 in all)")
+            throw CLIError(
+                "'\(longest)' cannot be an instance name: use a NAME of letters, digits, - _ . short enough for its -\(size) suffix (at most 64 in all)"
+            )
         }
         let limit = DescriptorLimit.raiseToHard()
         let needed = size * descriptorsPerInstance + reserve
         guard needed <= limit else {
-            throw CLIError("--fleet \(size) needs about \(needed) descriptors but this process may open \(limit): raise the hard limit (ulimit -Hn, LimitNOFILE=) or run a fleet of at most \((limit - reserve) / descriptorsPerInstance)")
+            throw CLIError(
+                "--fleet \(size) needs about \(needed) descriptors but this process may open \(limit): raise the hard limit (ulimit -Hn, LimitNOFILE=) or run a fleet of at most \((limit - reserve) / descriptorsPerInstance)"
+            )
         }
     }
 
     /// Starts every member; if one cannot start, the ones started are stopped and the error says which.
-    static func start(size: Int, base: String, scale: Int, oneClient: Bool, group: MultiThreadedEventLoopGroup,
-                      logger: Logger) async throws -> SimFleet {
+    static func start(
+        size: Int, base: String, scale: Int, oneClient: Bool, group: MultiThreadedEventLoopGroup,
+        logger: Logger
+    ) async throws -> SimFleet {
         try check(size: size, base: base, scale: scale)
         let registry = InstanceRegistry()
         do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
@@ -60,9 +66,10 @@ struct SimFleet {
                     let path = registry.socketPath(for: name)
                     tasks.addTask {
                         // The seed makes each member's values differ (docs/simulated-store.md).
-                        try await SimulatorProcess.serve(name: name, at: path, scale: scale, seed: UInt32(index),
-                                                         oneClient: oneClient, group: group, logger: logger,
-                                                         willBind: { bound.add(path) })
+                        try await SimulatorProcess.serve(
+                            name: name, at: path, scale: scale, seed: UInt32(index),
+                            oneClient: oneClient, group: group, logger: logger,
+                            willBind: { bound.add(path) })
                     }
                 }
                 for try await member in tasks { members.append(member) }

@@ -21,7 +21,8 @@ final class InterruptibleRequests: Sendable {
             state.waiting[ticket] = request
             return ticket
         }
-        // libfuse calls the function at once if the interrupt came first.
+        // libfuse calls the function at once if the interrupt came first. The callback cannot
+        // capture: it finds this table again through the session's filesystem.
         fuse_req_interrupt_func(request.raw, { raw, data in
             guard let raw else { return }
             FuseOperations.filesystem(raw).interrupts.interrupted(ticket: UInt64(UInt(bitPattern: data)))
@@ -39,15 +40,4 @@ final class InterruptibleRequests: Sendable {
     }
 
     var count: Int { state.withLock { $0.waiting.count } }
-}
-
-extension StoreFilesystem {
-    /// Runs `start` for a request that will wait on the guest; `start` gets an `answer` function
-    /// that replies unless the request was interrupted meanwhile.
-    func interruptibly(_ request: FuseRequest, _ start: (_ answer: @escaping @Sendable ((FuseRequest) -> Void) -> Void) -> Void) {
-        guard let ticket = interrupts.register(request) else { return }
-        start { reply in
-            if let request = self.interrupts.claim(ticket) { reply(request) }
-        }
-    }
 }
