@@ -85,8 +85,10 @@ enum Density {
         var mounts: [MountFigures] = []
         for size in plan.mountSizes {
             BenchRun.progress("density: mount --all with \(size) instances")
-            mounts.append(try measureMount(workspace, registry: registry, mount: mount, size: size, plan: plan,
-                                           singlePath: singlePath))
+            mounts.append(
+                try measureMount(
+                    workspace, registry: registry, mount: mount, size: size, plan: plan,
+                    singlePath: singlePath))
         }
         let cycleSize = plan.mountSizes.max() ?? 0
         var cycles: [Cycle] = []
@@ -104,8 +106,10 @@ enum Density {
         return Figures(registry: registry.folder, empty: empty, mounts: mounts, exports: exports, cycleInstances: cycleSize, cycles: cycles)
     }
 
-    private static func measureMount(_ workspace: Workspace, registry: FleetRegistry, mount: FleetMount, size: Int,
-                                     plan: Plan, singlePath: String) throws -> MountFigures {
+    private static func measureMount(
+        _ workspace: Workspace, registry: FleetRegistry, mount: FleetMount, size: Int,
+        plan: Plan, singlePath: String
+    ) throws -> MountFigures {
         let fleet = try FleetSim(workspace, registry: registry, size: size, base: "vm")
         defer { stopFleet(fleet, mount: mount) }
         let (listedCount, listedSeconds) = waitListed(mount, size: size, since: fleet.socketsReady, plan: plan)
@@ -121,7 +125,9 @@ enum Density {
         let path = mount.mountpoint + "/" + fleet.name(index) + "/libukalloc/cur_mem_free"
         _ = ReaderLoop.measure(path, threads: 1, budget: .operations(50))   // warm: the folder is entered, the line opened
         // Alternating rounds, medians: this machine's load drifts within seconds.
-        var fleetRates: [Double] = [], singleRates: [Double] = [], failures = 0
+        var fleetRates: [Double] = []
+        var singleRates: [Double] = []
+        var failures = 0
         for _ in 0..<max(plan.readRounds, 1) {
             let read = ReaderLoop.measure(path, threads: 1, budget: plan.readBudget)
             fleetRates.append(read.perSecond)
@@ -136,14 +142,17 @@ enum Density {
         let grepSeconds = Clock.seconds() - grepStarted
         usleep(UInt32(plan.settle * 1e6))
         let afterGrep = ProcessFigures.of(mount.pid)
-        return MountFigures(instances: size, listed: listedCount, listedSeconds: listedSeconds, idle: idle, grepSeconds: grepSeconds, grepped: grepped,
-                            afterGrep: afterGrep, lsMilliseconds: ReaderSuite.median(lsTimes), readIndex: index,
-                            readsPerSecond: ReaderSuite.median(fleetRates), singleReadsPerSecond: ReaderSuite.median(singleRates),
-                            readFailures: failures)
+        return MountFigures(
+            instances: size, listed: listedCount, listedSeconds: listedSeconds, idle: idle, grepSeconds: grepSeconds, grepped: grepped,
+            afterGrep: afterGrep, lsMilliseconds: ReaderSuite.median(lsTimes), readIndex: index,
+            readsPerSecond: ReaderSuite.median(fleetRates), singleReadsPerSecond: ReaderSuite.median(singleRates),
+            readFailures: failures)
     }
 
-    private static func cycle(_ workspace: Workspace, registry: FleetRegistry, mount: FleetMount, size: Int,
-                              settle: Double) throws -> Cycle {
+    private static func cycle(
+        _ workspace: Workspace, registry: FleetRegistry, mount: FleetMount, size: Int,
+        settle: Double
+    ) throws -> Cycle {
         func plateau() -> Cycle.Plateau {
             let figures = ProcessFigures.of(mount.pid)
             return .init(rssKiB: figures.rssKiB, descriptors: figures.descriptors, kernelInodes: ProcessFigures.kernelInodes())
@@ -194,7 +203,8 @@ enum Density {
         var steady: [FleetExporter.Scrape] = []
         for _ in 0..<max(plan.steadyScrapes, 1) { steady.append(try exporter.scrape(into: file)) }
         steady.sort { $0.seconds < $1.seconds }
-        return ExportFigures(instances: size, first: first, steady: steady[steady.count / 2],
-                             exporter: ProcessFigures.of(exporter.pid))
+        return ExportFigures(
+            instances: size, first: first, steady: steady[steady.count / 2],
+            exporter: ProcessFigures.of(exporter.pid))
     }
 }

@@ -40,8 +40,9 @@ final class FleetSim {
     init(_ workspace: Workspace, registry: FleetRegistry, size: Int, base: String) throws {
         self.size = size
         self.base = base
-        process = try Programs.start([workspace.ukfs, "sim", "--fleet", String(size), base, "--log-level", "warning"],
-                                     environment: registry.environment)
+        process = try Programs.start(
+            [workspace.ukfs, "sim", "--fleet", String(size), base, "--log-level", "warning"],
+            environment: registry.environment)
         guard Programs.eventually(within: 300, { registry.sockets(prefix: base + "-") == size }) else {
             Programs.stop(process)
             throw BenchError("ukfs sim --fleet \(size) did not register its sockets in \(registry.folder)")
@@ -94,8 +95,9 @@ final class FleetExporter {
 
     init(_ workspace: Workspace, registry: FleetRegistry) throws {
         let output = workspace.path("export.out")
-        process = try Programs.start([workspace.ukfs, "export", "--all", "--listen", "127.0.0.1:0"],
-                                     environment: registry.environment, outputPath: output)
+        process = try Programs.start(
+            [workspace.ukfs, "export", "--all", "--listen", "127.0.0.1:0"],
+            environment: registry.environment, outputPath: output)
         var found: String?
         _ = Programs.eventually(within: 15) {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -124,7 +126,8 @@ final class FleetExporter {
         guard let curl = Programs.which("curl") else { throw BenchError("curl is not installed") }
         let output = try Programs.run([curl, "-sf", "--max-time", "120", "-o", path, "-w", "%{time_total}", url])
         guard output.status == 0, let seconds = Double(output.text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let body = FileManager.default.contents(atPath: path) else {
+            let body = FileManager.default.contents(atPath: path)
+        else {
             throw BenchError("scraping \(url) failed (curl status \(output.status))")
         }
         var samples = 0

@@ -34,7 +34,9 @@ struct ExportFleetTests {
         #expect(Set(up.keys) == Set((1...300).map { "vm-\($0)" }))
         // Each instance's entries carry its label.
         for name in ["vm-1", "vm-150", "vm-300"] {
-            #expect(text.contains("ukstore_rx_bytes_total{ukstore_instance=\"\(name)\",library=\"libuknetdev\",object=\"netdev0\"} "), "\(name)")
+            #expect(
+                text.contains("ukstore_rx_bytes_total{ukstore_instance=\"\(name)\",library=\"libuknetdev\",object=\"netdev0\"} "), "\(name)"
+            )
         }
         #expect(ExportTests.value(text, "ukfs_export_capacity{descriptors=\"\(Self.descriptors(export.pid))\"}") ?? 0 >= 300)
         #expect(!text.contains("ukfs_export_refused{"))
@@ -51,11 +53,13 @@ struct ExportFleetTests {
         let fleet = try SimulatedFleet(300, registry: instance.registry, environment: instance.environment)
         defer { fleet.stop() }
         // 600 descriptors: (600 - 256) / 4 = 86 instances.
-        let export = try BackgroundProcess(["/bin/sh", "-c", "ulimit -n 600 && exec '\(Paths.ukfs)' export --all --listen 127.0.0.1:0"],
-                                           environment: instance.environment, outputPath: instance.folder + "/export.out")
+        let export = try BackgroundProcess(
+            ["/bin/sh", "-c", "ulimit -n 600 && exec '\(Paths.ukfs)' export --all --listen 127.0.0.1:0"],
+            environment: instance.environment, outputPath: instance.folder + "/export.out")
         defer { export.stop() }
         guard let rest = export.line(startingWith: "ukfs: exporting "),
-              let url = rest.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+            let url = rest.split(separator: " ").first(where: { $0.hasPrefix("http://") })
+        else {
             throw FixtureError("ukfs export did not say where it listens: \(export.output)")
         }
         let text = ExportTests.scrape(String(url))
@@ -63,9 +67,11 @@ struct ExportFleetTests {
         #expect(Self.up(text).count == 86 && Self.up(text).values.allSatisfy { $0 == 1 })
         let refused = text.split(separator: "\n").filter { $0.hasPrefix("ukfs_export_refused{") }
         #expect(refused.count == 214 && refused.allSatisfy { $0.hasSuffix(",reason=\"descriptors\"} 1") }, "\(refused.prefix(3))")
-        #expect(Shell.eventually(within: 5) {
-            export.output.contains("214 registered instances not exported: over the 86 instances 600 descriptors allow (4 each): raise ulimit -n")
-        }, "\(export.output)")
+        #expect(
+            Shell.eventually(within: 5) {
+                export.output.contains(
+                    "214 registered instances not exported: over the 86 instances 600 descriptors allow (4 each): raise ulimit -n")
+            }, "\(export.output)")
         // A second scrape: the same instances, still alive.
         #expect(Self.up(ExportTests.scrape(String(url))).count == 86)
     }
