@@ -30,12 +30,27 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Object creations timed for liveness.")
     var creations: Int = 200
 
+    @Flag(help: "Measure density instead: one mount --all and one export --all over fleets of simulated instances (ukfs sim --fleet).")
+    var fleet = false
+
+    @Option(help: "With --fleet: fleet sizes for the mount, comma-separated.")
+    var fleetSizes: String = "16,256,4096"
+
+    @Option(help: "With --fleet: fleet sizes for the exporter, comma-separated.")
+    var exportSizes: String = "16,256,1024,4096"
+
+    @Option(help: "With --fleet: times the largest fleet comes and goes for the leak check.")
+    var cycles: Int = 3
+
     @Option(help: "Write the report as JSON to this path too.")
     var json: String?
 
     mutating func validate() throws {
-        guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1 else {
-            throw ValidationError("--seconds, --rounds and --creations must be positive, --scale at least 0")
+        guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1, cycles >= 1 else {
+            throw ValidationError("--seconds, --rounds, --creations and --cycles must be positive, --scale at least 0")
+        }
+        guard Self.sizes(fleetSizes) != nil, Self.sizes(exportSizes) != nil else {
+            throw ValidationError("--fleet-sizes and --export-sizes: give instance counts separated by commas, e.g. 16,256,4096")
         }
     }
 
@@ -46,13 +61,40 @@ struct Bench: AsyncParsableCommand {
         do {
             let plan = BenchPlan(quick: quick, withLXCFS: withLxcfs, withAgent: !noAgent, seconds: seconds,
                                  rounds: rounds, scale: scale, creations: creations)
-            let report = try await BenchRun(plan: plan).run()
+            let report: Report
+            if fleet {
+                report = try BenchRun.density(plan: densityPlan())
+            } else {
+                report = try await BenchRun(plan: plan).run()
+            }
             print(TablePrinter.render(report))
             if let json { try report.writeJSON(to: json) }
         } catch let error as BenchError {
             BenchRun.progress(error.description)
             throw ExitCode(1)
         }
+    }
+}
+
+extension Bench {
+    /// `16,256,4096` as sizes; nil unless every one is a positive number.
+    static func sizes(_ text: String) -> [Int]? {
+        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return sizes.compactMap { $0 }
+    }
+
+    /// `--quick` keeps the fleets small (a check that everything runs, no meaningful figure).
+    func densityPlan() -> Density.Plan {
+        let mountSizes = Self.sizes(fleetSizes) ?? []
+        let exportSizes = Self.sizes(exportSizes) ?? []
+        func small(_ sizes: [Int]) -> [Int] { Array(Set(sizes.map { min($0, 24) })).sorted() }
+        return Density.Plan(mountSizes: quick ? small(mountSizes) : mountSizes,
+                            exportSizes: quick ? small(exportSizes) : exportSizes,
+                            cycles: quick ? min(cycles, 2) : cycles, settle: quick ? 0.3 : 2,
+                            readBudget: quick ? .operations(100) : .seconds(seconds), readRounds: quick ? 1 : rounds,
+                            steadyScrapes: quick ? 1 : 3,
+                            grepped: 16, readIndex: 4000)
     }
 }
 

@@ -76,6 +76,20 @@ final class BenchRun {
         return report
     }
 
+    /// The density section alone (`--fleet`): its own processes, its own targets.
+    static func density(plan: Density.Plan) throws -> Report {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        var report = Report()
+        report.date = ISO8601DateFormatter().string(from: Date())
+        report.machine = .current()
+        report.settings = "--fleet: mount sizes \(plan.mountSizes.map(String.init).joined(separator: ",")), export sizes \(plan.exportSizes.map(String.init).joined(separator: ","))"
+        let figures = try Density.run(workspace, plan: plan)
+        report.density = figures
+        report.targets = DensityTargets.judge(figures)
+        return report
+    }
+
     /// Remembers how to stop what was just started, so a failure later still stops it.
     private func started<T>(_ make: @autoclosure () throws -> T, stop: @escaping (T) -> Void) throws -> T {
         let value = try make()

@@ -27,16 +27,26 @@ enum Programs {
         return Output(status: process.terminationStatus, stdout: data)
     }
 
-    /// Starts a long-running program (a guest, a daemon in the foreground); its output is dropped.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// Starts a long-running program (a guest, a daemon in the foreground); its output is dropped,
+    /// or written to `outputPath` (stdout and stderr).
+    static func start(_ arguments: [String], environment: [String: String] = [:], outputPath: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let outputPath {
+            guard FileManager.default.createFile(atPath: outputPath, contents: nil),
+                  let output = FileHandle(forWritingAtPath: outputPath) else {
+                throw BenchError("cannot write \(outputPath)")
+            }
+            process.standardOutput = output
+            process.standardError = output
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process

@@ -41,6 +41,7 @@ struct Report: Codable {
     var bridge: BridgeThroughput.Figures?
     var liveness: Liveness.Figures?
     var shared: SharedLine.Figures?
+    var density: Density.Figures?
     var peakRSSBytes: Int?
     var peakRSSSmallStoreBytes: Int?
     var targets: [Target] = []

@@ -5,11 +5,13 @@ enum TablePrinter {
     static func render(_ report: Report) -> String {
         var lines: [String] = []
         lines.append("ukfs-bench, \(report.date): \(report.machine.cpus) vCPU, kernel \(report.machine.kernel), libfuse \(report.machine.libfuse); \(report.settings)")
-        lines.append("")
-        lines.append("open + read + close of one file (median of rounds)")
-        lines.append("")
-        lines.append("| target | 1 thread ops/s | µs/op | 4 threads ops/s | 4 t / 1 t | 1 t vs LXCFS | 1 t vs floor |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        if !report.readers.isEmpty {
+            lines.append("")
+            lines.append("open + read + close of one file (median of rounds)")
+            lines.append("")
+            lines.append("| target | 1 thread ops/s | µs/op | 4 threads ops/s | 4 t / 1 t | 1 t vs LXCFS | 1 t vs floor |")
+            lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        }
         let lxcfs = report.row(Targets.lxcfs)?.oneThread
         let floor = report.row(Targets.floor)?.oneThread
         for row in report.readers {
@@ -60,6 +62,7 @@ enum TablePrinter {
             lines.append("")
             lines.append("memory: daemon peak RSS (VmHWM) with \(report.walk?.entries ?? 0) entries mounted and walked \(fixed(Double(rss) / 1_048_576, 1)) MiB\(small)")
         }
+        if let density = report.density { lines += DensityTable.render(density) }
         lines.append("")
         lines.append("| target | wanted | measured | |")
         lines.append("|---|---|---|---|")

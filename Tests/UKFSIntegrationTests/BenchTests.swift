@@ -24,6 +24,27 @@ struct BenchTests {
         #expect(report?["shared"] is [String: Any])
     }
 
+    @Test("ukfs-bench --fleet --quick measures a small fleet through mount --all and export --all and judges every density target")
+    func fleetBench() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("ukfs-bench-fleet-\(getpid()).json").path
+        defer { unlink(json) }
+        let result = Shell.run([Self.bench, "--fleet", "--quick", "--fleet-sizes", "4,12", "--export-sizes", "4,12",
+                                "--json", json], timeout: 300)
+        #expect(result.status == 0, "\(result)")
+        for heading in ["density: one `ukfs mount --all`", "| RSS idle (KiB) |", "| `ls` of the root (ms) |",
+                        "density: one `ukfs export --all`", "instances come and go", "| mount threads, idle: 4 → 12 instances |",
+                        "| scrape time per instance: 12 / 4 |", "worst plateau vs the first"] {
+            #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
+        }
+        #expect(!result.stdout.contains("not measured") && !result.stdout.contains("failed"), "\(result.stdout)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let density = report?["density"] as? [String: Any]
+        #expect((density?["mounts"] as? [Any])?.count == 2 && (density?["exports"] as? [Any])?.count == 2)
+        // Every instance of the fleet answered the exporter's scrape.
+        let exports = density?["exports"] as? [[String: Any]] ?? []
+        #expect(exports.compactMap { ($0["steady"] as? [String: Any])?["up"] as? Int } == [4, 12], "\(exports)")
+    }
+
     @Test("ukfs sim --scale N adds appscale with N entries, 100 per object")
     func scaledStore() throws {
         let guest = try Instance()

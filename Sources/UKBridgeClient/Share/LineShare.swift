@@ -27,13 +27,18 @@ public final class LineShare: Sendable {
         self.made = made
     }
 
+    /// `UKFS_SHARE_MERGE=0` turns merging off (for measuring what it saves). Read once: copying the
+    /// environment cost more than the rest of starting a share (callgrind, an exporter taking
+    /// 64 lines at once).
+    static let merging = ProcessInfo.processInfo.environment["UKFS_SHARE_MERGE"] != "0"
+
     /// Starts sharing `connection`. The caller holds the line's lock, so whatever socket is at the
     /// share's path is a dead holder's and is replaced.
     static func start(connection: BridgeConnection, location: ShareLocation, command: String,
                       timeout: Duration, logger: Logger) async throws -> LineShare {
         let loop = connection.eventLoop
         let counters = ShareCounters()
-        let merging = ProcessInfo.processInfo.environment["UKFS_SHARE_MERGE"] != "0"
+        let merging = Self.merging
         let line = try await loop.submit {
             NIOLoopBound(ShareLine(connection: connection, timeout: timeout, counters: counters, merging: merging,
                                    eventLoop: loop), eventLoop: loop)
