@@ -49,6 +49,22 @@ struct TransportTests {
                 "\(refused)")
     }
 
+    @Test("unix:PATH and fc-vsock:PATH:PORT listeners: served, and their socket files gone once the simulator is stopped")
+    func listenerSocketsRemoved() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let plain = guest.folder + "/extra.sock"
+        let hybrid = guest.folder + "/extra.vsock"
+        let sim = try ListeningSimulator(guest, listen: ["unix:\(plain)", "fc-vsock:\(hybrid):7000"])
+        defer { sim.stop() }
+        #expect(guest.ukfs(["get", "unix:\(plain)", "print/console_lvl"]).stdout == "3\n")
+        #expect(FileManager.default.fileExists(atPath: hybrid))
+        sim.stop()
+        #expect(Shell.eventually(within: 10) {
+            !FileManager.default.fileExists(atPath: plain) && !FileManager.default.fileExists(atPath: hybrid)
+        }, "a listener's socket outlived the simulator")
+    }
+
     @Test("fc-vsock:PATH:PORT: the Firecracker handshake, then the bridge; a port nobody serves fails in one line")
     func firecracker() throws {
         let guest = try Instance()

@@ -31,6 +31,9 @@ enum SimListeners {
                 } catch {
                     throw CLIError("cannot listen on \(text): \(Self.reason(error, address))")
                 }
+                // A socket file outlives the process; ours only once bound (a path in use is not ours).
+                if case .unix(let path) = address { Termination.releasing { unlink(path) } }
+                if case .firecracker(let path, _) = address { Termination.releasing { unlink(path) } }
                 var shown = text
                 if case .tcp(let host, _) = address, let port = server.boundPort {
                     shown = BridgeAddress.tcp(host: host, port: port).description
