@@ -24,8 +24,6 @@ protocol FuseRequestHandler: AnyObject, Sendable {
     func listxattr(_ request: FuseRequest, ino: UInt64, size: Int)
 }
 
-extension StoreFilesystem: FuseRequestHandler {}
-
 /// The session's userdata: C holds one plain pointer, and an existential is two words and a
 /// witness table, so it travels in a box.
 final class FuseHandlerBox: Sendable {

@@ -6,7 +6,7 @@ import UKBridgeClient
 
 /// The filesystem's operations over the node table and the guest session. Each method answers its
 /// FUSE request exactly once: at once from the cache, or later when the guest has answered.
-final class StoreFilesystem: Sendable {
+final class StoreFilesystem: FuseRequestHandler, Sendable {
     /// How long the kernel may keep names and attributes: long, since invalidation keeps them true;
     /// still bounded, should a notification ever be lost.
     static let cacheTimeout = 60.0
