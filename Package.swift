@@ -78,17 +78,21 @@ let package = Package(
         ),
         .testTarget(
             name: "UKBridgeTests",
-            dependencies: ["UKBridge", "UKBridgeClient", "UKSimulator",
-                           .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "UKBridge", "UKBridgeClient", "UKSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         // The pure parts (node table, inode slots, deadlines, answer routing, listing and naming
         // rules, parsing): no root, no FUSE, no guest — `swift test --filter UKUnitTests`.
         .testTarget(
             name: "UKUnitTests",
-            dependencies: ["ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
-                           .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "UKFSIntegrationTests",
@@ -100,16 +104,17 @@ let package = Package(
 // The libFuzzer harness links libFuzzer's own main, so it builds only when asked for, with the
 // fuzzer sanitizer: UKFS_FUZZ=1 swift build --sanitize=fuzzer … (scripts/fuzz-host).
 if ProcessInfo.processInfo.environment["UKFS_FUZZ"] != nil {
-    package.targets.append(.executableTarget(
-        name: "UKBridgeFuzz",
-        dependencies: [
-            "UKBridge", "UKBridgeClient", "UKFilesystem",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOEmbedded", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ],
-        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-    ))
+    package.targets.append(
+        .executableTarget(
+            name: "UKBridgeFuzz",
+            dependencies: [
+                "UKBridge", "UKBridgeClient", "UKFilesystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
 } else {
     package.targets.removeAll { $0.name == "UKBridgeFuzz" }
 }

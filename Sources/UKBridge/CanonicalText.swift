@@ -17,11 +17,12 @@ public enum CanonicalText {
         case .hello(let minVersion, let maxVersion, let maxPayload):
             return "HELLO rid=\(rid) min=\(minVersion) max=\(maxVersion) max_payload=\(maxPayload)"
         case .list(let scope, let start):
-            let where_ = switch scope {
-            case .root: "scope=0"
-            case .library(let lib): "scope=1 lib=\(lib)"
-            case .object(let lib, let object): "scope=2 lib=\(lib) obj=\(object)"
-            }
+            let where_ =
+                switch scope {
+                case .root: "scope=0"
+                case .library(let lib): "scope=1 lib=\(lib)"
+                case .object(let lib, let object): "scope=2 lib=\(lib) obj=\(object)"
+                }
             return "LIST rid=\(rid) \(where_) start=\(start)"
         case .get(let refs):
             return "GET rid=\(rid) count=\(refs.count)" + refs.map { " ref=\(render($0))" }.joined()
@@ -39,17 +40,19 @@ public enum CanonicalText {
         case .failure(let kind, let errno):
             return "\(name(kind))_ANSWER rid=\(rid) status=\(errno)"
         case .hello(let info):
-            return "HELLO_ANSWER rid=\(rid) status=0 version=\(info.version) max_payload=\(info.maxPayload) max_batch=\(info.maxBatch) max_string=\(info.maxString) boot=\(hex64(info.bootID)) generation=\(info.generation) name=\(quote(info.name))"
+            return
+                "HELLO_ANSWER rid=\(rid) status=0 version=\(info.version) max_payload=\(info.maxPayload) max_batch=\(info.maxBatch) max_string=\(info.maxString) boot=\(hex64(info.bootID)) generation=\(info.generation) name=\(quote(info.name))"
         case .list(let page):
             return "LIST_ANSWER rid=\(rid) status=0 generation=\(page.generation) total=\(page.total) count=\(page.children.count)"
                 + page.children.map { " child=\(render($0))" }.joined()
         case .get(let results):
-            return "GET_ANSWER rid=\(rid) status=0 count=\(results.count)" + results.map { result in
-                switch result {
-                case .value(let value): " value=\(render(value))"
-                case .error(let errno): " error=\(errno)"
-                }
-            }.joined()
+            return "GET_ANSWER rid=\(rid) status=0 count=\(results.count)"
+                + results.map { result in
+                    switch result {
+                    case .value(let value): " value=\(render(value))"
+                    case .error(let errno): " error=\(errno)"
+                    }
+                }.joined()
         case .set:
             return "SET_ANSWER rid=\(rid) status=0"
         case .watch(let generation):

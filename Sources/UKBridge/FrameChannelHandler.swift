@@ -18,11 +18,13 @@ public final class FrameChannelHandler: ChannelInboundHandler {
     private let onDamaged: (@Sendable () -> Void)?
     private var dropped = false
 
-    public init(maxPayload: Int,
-                interByteTimeout: TimeAmount = .milliseconds(Int64(ProtocolLimits.interByteTimeoutMilliseconds)),
-                damage: DamageMeter? = nil,
-                onRejected: (@Sendable (Int) -> Void)? = nil,
-                onDamaged: (@Sendable () -> Void)? = nil) {
+    public init(
+        maxPayload: Int,
+        interByteTimeout: TimeAmount = .milliseconds(Int64(ProtocolLimits.interByteTimeoutMilliseconds)),
+        damage: DamageMeter? = nil,
+        onRejected: (@Sendable (Int) -> Void)? = nil,
+        onDamaged: (@Sendable () -> Void)? = nil
+    ) {
         self.receiver = FrameReceiver(maxPayload: maxPayload)
         self.interByteTimeout = interByteTimeout
         self.damage = damage

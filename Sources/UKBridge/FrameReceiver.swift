@@ -59,8 +59,9 @@ public struct FrameReceiver: Sendable {
             hunt()
             let start = buffer.readerIndex
             guard buffer.readableBytes >= 5,
-                  let length16: UInt16 = buffer.getInteger(at: start + 2, endianness: .little),
-                  let headerCRC: UInt8 = buffer.getInteger(at: start + 4) else { return waitOrDropStale() }
+                let length16: UInt16 = buffer.getInteger(at: start + 2, endianness: .little),
+                let headerCRC: UInt8 = buffer.getInteger(at: start + 4)
+            else { return waitOrDropStale() }
             let length = Int(length16)
             guard headerCRC == Checksum.crc8(length: length16), length >= 3, length <= maxPayload else {
                 rejectOneByte()
@@ -74,10 +75,12 @@ public struct FrameReceiver: Sendable {
                 }
                 return nil
             }
-            let crc = Checksum.crc16(prefixAtStart: prefixes[start + 2 - prefixBase],
-                                     prefixAtEnd: prefixes[start + 5 + length - prefixBase], count: length + 3)
+            let crc = Checksum.crc16(
+                prefixAtStart: prefixes[start + 2 - prefixBase],
+                prefixAtEnd: prefixes[start + 5 + length - prefixBase], count: length + 3)
             guard let sentCRC: UInt16 = buffer.getInteger(at: start + 5 + length, endianness: .little),
-                  sentCRC == crc else {
+                sentCRC == crc
+            else {
                 rejectOneByte()
                 continue
             }

@@ -97,9 +97,11 @@ public enum MessageCodec {
     public static func decode(_ payload: ByteBuffer) -> Message {
         var body = payload
         guard let type: UInt8 = body.readInteger(),
-              let rid: UInt16 = body.readInteger(endianness: .little) else {
-            return .malformed(type: payload.getInteger(at: payload.readerIndex) ?? 0, rid: 0,
-                              reason: "payload shorter than 3 bytes")
+            let rid: UInt16 = body.readInteger(endianness: .little)
+        else {
+            return .malformed(
+                type: payload.getInteger(at: payload.readerIndex) ?? 0, rid: 0,
+                reason: "payload shorter than 3 bytes")
         }
         do throws(MalformedBody) {
             let message: Message
@@ -173,8 +175,10 @@ public enum MessageCodec {
             guard let bootID: UInt64 = body.readInteger(endianness: .big) else { throw MalformedBody("truncated boot_id") }
             let generation = try body.readVarint()
             let name = try body.readString8("name")
-            return .hello(HelloInfo(version: version, maxPayload: maxPayload, maxBatch: maxBatch,
-                                    maxString: maxString, bootID: bootID, generation: generation, name: name))
+            return .hello(
+                HelloInfo(
+                    version: version, maxPayload: maxPayload, maxBatch: maxBatch,
+                    maxString: maxString, bootID: bootID, generation: generation, name: name))
         case .list:
             let generation = try body.readVarint()
             let total = try body.readVarint(atMost: ProtocolLimits.maxChildren, "total")

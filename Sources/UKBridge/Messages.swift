@@ -66,8 +66,10 @@ public struct HelloInfo: Sendable, Equatable {
     public var bootID: UInt64
     public var generation: UInt64
     public var name: [UInt8]
-    public init(version: UInt8, maxPayload: Int, maxBatch: Int, maxString: Int,
-                bootID: UInt64, generation: UInt64, name: [UInt8]) {
+    public init(
+        version: UInt8, maxPayload: Int, maxBatch: Int, maxString: Int,
+        bootID: UInt64, generation: UInt64, name: [UInt8]
+    ) {
         self.version = version
         self.maxPayload = maxPayload
         self.maxBatch = maxBatch

@@ -10,8 +10,10 @@ extension Value {
     /// Parses text written to an entry of `type`. Integers: optional surrounding white space (so
     /// `echo 3` with its newline works), an optional sign, decimal or `0x` hex. charp: the text with
     /// one trailing newline removed, at most `maxString` bytes.
-    public static func parse(_ text: [UInt8], as type: EntryType,
-                             maxString: Int = ProtocolLimits.maxString) -> Result<Value, ValueParseError> {
+    public static func parse(
+        _ text: [UInt8], as type: EntryType,
+        maxString: Int = ProtocolLimits.maxString
+    ) -> Result<Value, ValueParseError> {
         if type == .charp {
             var bytes = text[...]
             if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
@@ -54,7 +56,8 @@ struct ParsedInteger {
         }
         var radix: UInt64 = 10
         if bytes.count > 2, bytes.first == UInt8(ascii: "0"),
-           bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x") {
+            bytes[bytes.startIndex + 1] | 0x20 == UInt8(ascii: "x")
+        {
             radix = 16
             bytes = bytes.dropFirst(2)
         }

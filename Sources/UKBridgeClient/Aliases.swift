@@ -13,7 +13,7 @@ public enum Aliases {
 
     /// Inside a library: objects named `<objectPrefix><N>` also answer to `<aliasPrefix><N>`.
     public static let objects: [(library: String, objectPrefix: String, aliasPrefix: String)] = [
-        ("libuknetdev", "netdev", "eth"),
+        ("libuknetdev", "netdev", "eth")
     ]
 
     /// The root aliases whose libraries are present, as (alias, target) names.

@@ -16,8 +16,10 @@ final class AnswerRouter: ChannelInboundHandler {
     private var strayAnswers = 0
     private let refusals = LogThrottle()
 
-    init(pending: PendingRequests, logger: Logger, onEvent: @escaping @Sendable (ObjectEvent) -> Void,
-         onClose: @escaping @Sendable () -> Void) {
+    init(
+        pending: PendingRequests, logger: Logger, onEvent: @escaping @Sendable (ObjectEvent) -> Void,
+        onClose: @escaping @Sendable () -> Void
+    ) {
         self.pending = pending
         self.logger = logger
         self.onEvent = onEvent
@@ -32,8 +34,11 @@ final class AnswerRouter: ChannelInboundHandler {
             onEvent(event)
         case .malformed(let type, let rid, let reason):
             if let total = refusals.note() {
-                logger.warning("refused a malformed message from the guest", metadata: [
-                    "type": "\(type)", "rid": "\(rid)", "reason": "\(reason)", "total": "\(total)"])
+                logger.warning(
+                    "refused a malformed message from the guest",
+                    metadata: [
+                        "type": "\(type)", "rid": "\(rid)", "reason": "\(reason)", "total": "\(total)",
+                    ])
             }
             pending.complete(rid: rid, with: .failure(.unexpectedAnswer))
         case .unknown(let type, _):

@@ -47,7 +47,8 @@ public enum BridgeAddress: Sendable, Hashable, CustomStringConvertible {
         if text.hasPrefix("fc-vsock:") {
             let rest = text.dropFirst("fc-vsock:".count)
             guard let colon = rest.lastIndex(of: ":"), !rest[..<colon].isEmpty else {
-                return fail("write fc-vsock:PATH:PORT, e.g. fc-vsock:/run/fc/v.sock:7000 (Firecracker's vsock uds_path and the guest's port)")
+                return fail(
+                    "write fc-vsock:PATH:PORT, e.g. fc-vsock:/run/fc/v.sock:7000 (Firecracker's vsock uds_path and the guest's port)")
             }
             guard let port = UInt32(rest[rest.index(after: colon)...]) else {
                 return fail("the guest port must be a number, e.g. fc-vsock:/run/fc/v.sock:7000")

@@ -47,10 +47,12 @@ public final class BridgeConnection: Sendable {
 
     /// Connects, handshakes, and returns a connection ready for requests. `onEvent` receives object
     /// events once `watch` is on; `onClose` is told once when the connection ends.
-    public static func connect(to address: BridgeAddress, group: EventLoopGroup, timeout: Duration,
-                               logger: Logger,
-                               onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
-                               onClose: @escaping @Sendable () -> Void = {}) async throws(BridgeError) -> BridgeConnection {
+    public static func connect(
+        to address: BridgeAddress, group: EventLoopGroup, timeout: Duration,
+        logger: Logger,
+        onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
+        onClose: @escaping @Sendable () -> Void = {}
+    ) async throws(BridgeError) -> BridgeConnection {
         let pending = PendingRequests()
         let traffic = TrafficCounter()
         let line: Line
@@ -61,18 +63,21 @@ public final class BridgeConnection: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(traffic)
                         try channel.pipeline.syncOperations.addHandler(
-                            FrameChannelHandler(maxPayload: hostMaxPayload, damage: DamageMeter(),
-                                                onRejected: { count in
-                                                    if let total = damagedFrames.note(count) {
-                                                        logger.warning("dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
-                                                    }
-                                                },
-                                                onDamaged: {
-                                                    if let total = damagedConnections.note() {
-                                                        logger.warning("the guest keeps sending damaged frames: dropping the connection (it is retried with backoff)",
-                                                                       metadata: ["times": "\(total)"])
-                                                    }
-                                                }))
+                            FrameChannelHandler(
+                                maxPayload: hostMaxPayload, damage: DamageMeter(),
+                                onRejected: { count in
+                                    if let total = damagedFrames.note(count) {
+                                        logger.warning(
+                                            "dropped damaged or oversized frames from the guest", metadata: ["total": "\(total)"])
+                                    }
+                                },
+                                onDamaged: {
+                                    if let total = damagedConnections.note() {
+                                        logger.warning(
+                                            "the guest keeps sending damaged frames: dropping the connection (it is retried with backoff)",
+                                            metadata: ["times": "\(total)"])
+                                    }
+                                }))
                         try channel.pipeline.syncOperations.addHandler(
                             AnswerRouter(pending: pending, logger: logger, onEvent: onEvent, onClose: onClose))
                     }
@@ -100,8 +105,9 @@ public final class BridgeConnection: Sendable {
         // §2.4: HELLO, and again every 500 ms until the deadline, in case the guest sat in a stale
         // partial frame or the line was noisy.
         let deadline = ContinuousClock.now + timeout
-        let request = Request.hello(minVersion: ProtocolLimits.version, maxVersion: ProtocolLimits.version,
-                                    maxPayload: hostMaxPayload)
+        let request = Request.hello(
+            minVersion: ProtocolLimits.version, maxVersion: ProtocolLimits.version,
+            maxPayload: hostMaxPayload)
         while ContinuousClock.now < deadline {
             let attempt = min(Duration.milliseconds(500), deadline - ContinuousClock.now)
             let result = await send(request, on: line, pending: pending, timeout: attempt)
@@ -125,15 +131,19 @@ public final class BridgeConnection: Sendable {
         throw .noHandshake(address)
     }
 
-    private static func send(_ request: Request, on line: Line, pending: PendingRequests,
-                             timeout: Duration) async -> Result<Answer, BridgeError> {
+    private static func send(
+        _ request: Request, on line: Line, pending: PendingRequests,
+        timeout: Duration
+    ) async -> Result<Answer, BridgeError> {
         await withCheckedContinuation { continuation in
             submit(request, on: line, pending: pending, timeout: timeout) { continuation.resume(returning: $0) }
         }
     }
 
-    private static func submit(_ request: Request, on line: Line, pending: PendingRequests,
-                               timeout: Duration, completion: @escaping Completion) {
+    private static func submit(
+        _ request: Request, on line: Line, pending: PendingRequests,
+        timeout: Duration, completion: @escaping Completion
+    ) {
         guard let rid = pending.register(timeout: timeout, completion: completion) else {
             completion(.failure(.overloaded))
             return
@@ -179,8 +189,9 @@ public final class BridgeConnection: Sendable {
     private func checked(_ answer: Answer) -> Answer {
         let (answer, refused) = AnswerRules.check(answer, maxString: hello.maxString)
         if refused > 0, let total = Self.refusedValues.note(refused) {
-            logger.warning("refused string values from the guest: longer than its max_string (\(hello.maxString)) or containing NUL",
-                           metadata: ["total": "\(total)"])
+            logger.warning(
+                "refused string values from the guest: longer than its max_string (\(hello.maxString)) or containing NUL",
+                metadata: ["total": "\(total)"])
         }
         return answer
     }

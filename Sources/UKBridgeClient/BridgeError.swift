@@ -32,7 +32,8 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .guest(let errno): errno
         case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible,
-             .lineHeld, .connectionBudget: EIO
+            .lineHeld, .connectionBudget:
+            EIO
         }
     }
 
@@ -64,7 +65,8 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport(_, let reason):
             return reason
         case .noHandshake:
-            return "accepted the connection but never completed the ukfs handshake — is the agent running in the guest, and is no other ukfs (a mount, an export) holding its line?"
+            return
+                "accepted the connection but never completed the ukfs handshake — is the agent running in the guest, and is no other ukfs (a mount, an export) holding its line?"
         case .incompatible(_, let reason):
             return "speaks an incompatible bridge protocol: \(reason) — upgrade ukfs or the guest agent"
         case .timedOut:
@@ -80,7 +82,8 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .lineHeld(_, let holder):
             return "has one line, held by \(holder), which does not share it — wait for that command to end, or stop it"
         case .connectionBudget(let limit, let descriptors):
-            return "not connected: the mount holds \(limit) guest connections, all that its descriptor limit of \(descriptors) allows — raise it (ulimit -n, LimitNOFILE=) and remount, or read fewer instances at once"
+            return
+                "not connected: the mount holds \(limit) guest connections, all that its descriptor limit of \(descriptors) allows — raise it (ulimit -n, LimitNOFILE=) and remount, or read fewer instances at once"
         }
     }
 }

@@ -13,23 +13,29 @@ public enum DirectoryListing {
 
     /// Pages through `scope`, each page a request `send` bounds by `requestTimeout`; restarts (a
     /// few times) if the generation moves between pages.
-    public static func fetchAll(_ scope: ListScope, requestTimeout: Duration, send: @escaping Send,
-                                done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        fetchAll(scope, restarts: restarts, deadline: .now + requestTimeout * requestTimeoutsPerListing,
-                 send: send, done: done)
+    public static func fetchAll(
+        _ scope: ListScope, requestTimeout: Duration, send: @escaping Send,
+        done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void
+    ) {
+        fetchAll(
+            scope, restarts: restarts, deadline: .now + requestTimeout * requestTimeoutsPerListing,
+            send: send, done: done)
     }
 
-    private static func fetchAll(_ scope: ListScope, restarts: Int, deadline: ContinuousClock.Instant,
-                                 send: @escaping Send,
-                                 done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
+    private static func fetchAll(
+        _ scope: ListScope, restarts: Int, deadline: ContinuousClock.Instant,
+        send: @escaping Send,
+        done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void
+    ) {
         @Sendable func page(start: Int, generation: UInt64?, collected: [ListedChild]) {
             guard ContinuousClock.now < deadline else { return done(.failure(.timedOut)) }
             send(.list(scope, start: start)) { result in
                 switch result.expecting({ if case .list(let listed) = $0 { listed } else { nil } }) {
                 case .success(let listed):
                     if let generation, generation != listed.generation {
-                        return restarts > 0 ? fetchAll(scope, restarts: restarts - 1, deadline: deadline, send: send, done: done)
-                                            : done(.failure(.timedOut))
+                        return restarts > 0
+                            ? fetchAll(scope, restarts: restarts - 1, deadline: deadline, send: send, done: done)
+                            : done(.failure(.timedOut))
                     }
                     let all = collected + listed.children
                     if all.count >= listed.total || listed.children.isEmpty {
@@ -45,12 +51,16 @@ public enum DirectoryListing {
     }
 
     /// The same, awaited, on one connection.
-    public static func fetchAll(_ scope: ListScope, on connection: BridgeConnection,
-                                timeout: Duration) async -> Result<[ListedChild], BridgeError> {
+    public static func fetchAll(
+        _ scope: ListScope, on connection: BridgeConnection,
+        timeout: Duration
+    ) async -> Result<[ListedChild], BridgeError> {
         await withCheckedContinuation { continuation in
-            fetchAll(scope, requestTimeout: timeout, send: { request, completion in
-                connection.send(request, timeout: timeout, completion: completion)
-            }, done: { continuation.resume(returning: $0) })
+            fetchAll(
+                scope, requestTimeout: timeout,
+                send: { request, completion in
+                    connection.send(request, timeout: timeout, completion: completion)
+                }, done: { continuation.resume(returning: $0) })
         }
     }
 }

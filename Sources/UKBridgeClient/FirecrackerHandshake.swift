@@ -27,8 +27,9 @@ final class FirecrackerHandshake: ChannelInboundHandler, RemovableChannelHandler
         let eventLoop = channel.eventLoop
         let answered = try await eventLoop.submit { () -> EventLoopPromise<Void> in
             let promise = eventLoop.makePromise(of: Void.self)
-            try channel.pipeline.syncOperations.addHandler(FirecrackerHandshake(port: port, promise: promise),
-                                                           position: .first)
+            try channel.pipeline.syncOperations.addHandler(
+                FirecrackerHandshake(port: port, promise: promise),
+                position: .first)
             return promise
         }.get()
         let deadline = eventLoop.scheduleTask(in: TimeAmount(timeout)) {

@@ -108,8 +108,10 @@ public actor GuestTree {
     }
 
     /// `read`'s rules with the GET given: `get` answers one GET, a result for each of its refs.
-    static func read(_ entries: [TreeEntry], maxBatch: Int, maxPayload: Int,
-                     get: @Sendable ([EntryRef]) async -> [EntryResult]) async -> [EntryResult] {
+    static func read(
+        _ entries: [TreeEntry], maxBatch: Int, maxPayload: Int,
+        get: @Sendable ([EntryRef]) async -> [EntryResult]
+    ) async -> [EntryResult] {
         var results = [EntryResult](repeating: .error(EIO), count: entries.count)
         var readable: [Int] = []
         for (index, entry) in entries.enumerated() {

@@ -23,8 +23,9 @@ public final class TrafficCounter: ChannelDuplexHandler, Sendable {
         }
 
         public static func - (lhs: Totals, rhs: Totals) -> Totals {
-            Totals(bytesSent: lhs.bytesSent - rhs.bytesSent, bytesReceived: lhs.bytesReceived - rhs.bytesReceived,
-                   writes: lhs.writes - rhs.writes)
+            Totals(
+                bytesSent: lhs.bytesSent - rhs.bytesSent, bytesReceived: lhs.bytesReceived - rhs.bytesReceived,
+                writes: lhs.writes - rhs.writes)
         }
     }
 

@@ -5,8 +5,10 @@ import NIOPosix
 /// all of them; only Firecracker's hybrid vsock needs a text handshake first. Unix sockets (QEMU
 /// chardevs, Firecracker) also get a DirectWriter: the fast path of a local guest.
 enum Transports {
-    static func open(_ address: BridgeAddress, bootstrap: ClientBootstrap,
-                     timeout: Duration) async throws -> (Channel, DirectWriter?) {
+    static func open(
+        _ address: BridgeAddress, bootstrap: ClientBootstrap,
+        timeout: Duration
+    ) async throws -> (Channel, DirectWriter?) {
         switch address {
         case .unix(let path):
             return try await unixChannel(path, bootstrap: bootstrap)

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import UKBridge
+
 @testable import UKBridgeClient
 @testable import UKFilesystem
 

@@ -35,8 +35,10 @@ final class AllInstancesFilesystem: FuseRequestHandler {
 
     /// The one routing rule: a request about one of the root's own nodes is answered by `own`;
     /// any other goes to the instance owning `ino`, or fails with `gone` when that instance left.
-    private func route(_ request: FuseRequest, _ ino: UInt64, gone: Int32 = ENOENT,
-                       toOwner: (StoreFilesystem) -> Void, own: () -> Void) {
+    private func route(
+        _ request: FuseRequest, _ ino: UInt64, gone: Int32 = ENOENT,
+        toOwner: (StoreFilesystem) -> Void, own: () -> Void
+    ) {
         guard !isRootNode(ino) else { return own() }
         guard let owner = owner(of: ino) else { return request.error(gone) }
         toOwner(owner)
@@ -71,11 +73,13 @@ final class AllInstancesFilesystem: FuseRequestHandler {
                 return request.entry(attributes.of(folder), timeout: StoreFilesystem.cacheTimeout)
             }
             guard let instance = instances.instance(named: String(decoding: name, as: UTF8.self)),
-                  let folder = instance.rootAttributes else { return request.error(ENOENT) }
+                let folder = instance.rootAttributes
+            else { return request.error(ENOENT) }
             request.entry(folder, timeout: Self.folderTimeout)
         case RootMetaFile.folderIno:
             guard let file = RootMetaFile(rawValue: String(decoding: name, as: UTF8.self)),
-                  let node = rootNode(file.ino) else { return request.error(ENOENT) }
+                let node = rootNode(file.ino)
+            else { return request.error(ENOENT) }
             request.entry(attributes.of(node), timeout: StoreFilesystem.cacheTimeout)
         default:
             request.error(rootNode(parent) == nil ? ENOENT : ENOTDIR)
@@ -118,7 +122,8 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         let items: [OpenDirectory.Item]
         switch ino {
         case RootMetaFile.rootIno:
-            items = [OpenDirectory.Item(name: ListingFilter.metaFolderName, ino: RootMetaFile.folderIno, mode: S_IFDIR)]
+            items =
+                [OpenDirectory.Item(name: ListingFilter.metaFolderName, ino: RootMetaFile.folderIno, mode: S_IFDIR)]
                 + instances.all().map { OpenDirectory.Item(name: Array($0.name.utf8), ino: $0.root, mode: S_IFDIR) }
         case RootMetaFile.folderIno:
             items = RootMetaFile.allCases.map { OpenDirectory.Item(name: Array($0.rawValue.utf8), ino: $0.ino, mode: S_IFREG) }

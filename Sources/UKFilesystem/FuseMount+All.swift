@@ -11,24 +11,29 @@ extension FuseMount {
     /// `ukfs mount --all`: one mount with a folder per instance of `registry` that answers, each
     /// behaving as a single-instance mount's root, following the registry live. Instances found at
     /// mount time have their folders when the mount is made; each connects when first used.
-    public static func mountAll(registry: InstanceRegistry, at mountpoint: String, options: MountOptions,
-                                group: EventLoopGroup, logger: Logger,
-                                prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
+    public static func mountAll(
+        registry: InstanceRegistry, at mountpoint: String, options: MountOptions,
+        group: EventLoopGroup, logger: Logger,
+        prepared: @Sendable (FuseMount) -> Void = { _ in }
+    ) async throws(MountError) -> FuseMount {
         try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
         let interrupts = InterruptibleRequests()
-        let instances = InstanceSet(registry: registry, notifier: notifier, group: group, options: options,
-                                    interrupts: interrupts, logger: logger)
+        let instances = InstanceSet(
+            registry: registry, notifier: notifier, group: group, options: options,
+            interrupts: interrupts, logger: logger)
         instances.sync()
         let watcher = RegistryWatcher(folder: registry.folder, rescanInterval: registryRescan, logger: logger) { notified in
             instances.sync(full: notified)
         }
         let filesystem = AllInstancesFilesystem(instances: instances, readOnly: options.readOnly, interrupts: interrupts)
-        let mount = FuseMount(mountpoint: mountpoint, handler: filesystem, notifier: notifier, options: options,
-                              logger: logger, stopServing: {
-                                  watcher.stop()
-                                  instances.stopAll()
-                              })
+        let mount = FuseMount(
+            mountpoint: mountpoint, handler: filesystem, notifier: notifier, options: options,
+            logger: logger,
+            stopServing: {
+                watcher.stop()
+                instances.stopAll()
+            })
         prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: "ukfs:all")

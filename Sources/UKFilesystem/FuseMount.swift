@@ -68,14 +68,17 @@ public final class FuseMount: @unchecked Sendable {
     /// Connects to the guest and mounts; throws with a user-facing reason on any failure.
     /// `prepared` gets the mount before the kernel has it, so a signal handler can unmount it from
     /// the first instant it exists (unmount() waits for a mount in progress).
-    public static func mount(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
-                             at mountpoint: String, options: MountOptions, group: EventLoopGroup, logger: Logger,
-                             prepared: @Sendable (FuseMount) -> Void = { _ in }) async throws(MountError) -> FuseMount {
+    public static func mount(
+        instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
+        at mountpoint: String, options: MountOptions, group: EventLoopGroup, logger: Logger,
+        prepared: @Sendable (FuseMount) -> Void = { _ in }
+    ) async throws(MountError) -> FuseMount {
         try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
-        let instance = MountedInstance(name: instanceName, address: address, share: share, slot: InodeSpace.rootSlot,
-                                       notifier: notifier, group: group, options: options,
-                                       onStateChange: options.onStateChange, logger: logger)
+        let instance = MountedInstance(
+            name: instanceName, address: address, share: share, slot: InodeSpace.rootSlot,
+            notifier: notifier, group: group, options: options,
+            onStateChange: options.onStateChange, logger: logger)
         do throws(BridgeError) {
             try await instance.connect()
         } catch {
@@ -83,8 +86,9 @@ public final class FuseMount: @unchecked Sendable {
             logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
             instance.filesystem.session.startReconnecting(after: error)
         }
-        let mount = FuseMount(mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier,
-                              options: options, logger: logger, stopServing: { instance.stop() })
+        let mount = FuseMount(
+            mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier,
+            options: options, logger: logger, stopServing: { instance.stop() })
         prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: options.source ?? "ukfs:\(instanceName)")
@@ -95,8 +99,10 @@ public final class FuseMount: @unchecked Sendable {
         return mount
     }
 
-    init(mountpoint: String, handler: any FuseRequestHandler, notifier: KernelNotifier,
-         options: MountOptions, logger: Logger, stopServing: @escaping @Sendable () -> Void) {
+    init(
+        mountpoint: String, handler: any FuseRequestHandler, notifier: KernelNotifier,
+        options: MountOptions, logger: Logger, stopServing: @escaping @Sendable () -> Void
+    ) {
         self.mountpoint = mountpoint
         self.handler = handler
         self.notifier = notifier
@@ -129,7 +135,8 @@ public final class FuseMount: @unchecked Sendable {
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .mountpointNotADirectory(path) }
         // A folder of a live ukfs mount: mounting there would hide the tree from its own server.
         if let enclosing = MountTable.current().mount(ofDevice: UInt64(info.st_dev)), enclosing.type == "fuse.ukfs" {
-            throw MountTable.sameMountpoint(enclosing.mountpoint, path) ? .mountpointBusy(path)
+            throw MountTable.sameMountpoint(enclosing.mountpoint, path)
+                ? .mountpointBusy(path)
                 : .mountpointInsideMount(path, enclosing: enclosing.mountpoint)
         }
         var parent = stat()
@@ -153,9 +160,13 @@ public final class FuseMount: @unchecked Sendable {
         let helper = Process()
         helper.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
         helper.arguments = ["-uz", path]
-        do { try helper.run() } catch { throw .fuseFailed("cannot run fusermount3 -uz \(path): \(error) — install fuse3, or unmount it by hand") }
+        do { try helper.run() } catch {
+            throw .fuseFailed("cannot run fusermount3 -uz \(path): \(error) — install fuse3, or unmount it by hand")
+        }
         helper.waitUntilExit()
-        guard helper.terminationStatus == 0 else { throw .fuseFailed("fusermount3 -uz \(path) failed — unmount it by hand (umount -l as root)") }
+        guard helper.terminationStatus == 0 else {
+            throw .fuseFailed("fusermount3 -uz \(path) failed — unmount it by hand (umount -l as root)")
+        }
     }
 
     func createSession(fsname: String) throws(MountError) {
@@ -178,7 +189,9 @@ public final class FuseMount: @unchecked Sendable {
         let userdata = Unmanaged.passRetained(FuseHandlerBox(handler)).toOpaque()
         guard let fuseSession = ukfs_fuse_session_new(&args, &ops, MemoryLayout<fuse_lowlevel_ops>.size, userdata) else {
             Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
-            throw .fuseFailed("libfuse refused the options \(mountOptions.joined(separator: ",")) — for allow_other as a non-root user, add user_allow_other to /etc/fuse.conf")
+            throw .fuseFailed(
+                "libfuse refused the options \(mountOptions.joined(separator: ",")) — for allow_other as a non-root user, add user_allow_other to /etc/fuse.conf"
+            )
         }
         // Under the unmount lock: an unmount() from a signal either comes first (and nothing is
         // mounted) or waits for the mount and removes it.
@@ -188,7 +201,9 @@ public final class FuseMount: @unchecked Sendable {
             fuse_session_destroy(fuseSession)
             Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
             if unmounted { throw .fuseFailed("stopped before the mount was made") }
-            throw .fuseFailed("the kernel refused to mount \(mountpoint) — check you may mount there (root, or fusermount3 installed setuid) and run with -f to see libfuse's own message")
+            throw .fuseFailed(
+                "the kernel refused to mount \(mountpoint) — check you may mount there (root, or fusermount3 installed setuid) and run with -f to see libfuse's own message"
+            )
         }
         self.fuseSession = fuseSession
         notifier.start(session: fuseSession)

@@ -6,7 +6,9 @@ import Foundation
 enum FuseOperations {
     static func filesystem(_ request: fuse_req_t) -> any FuseRequestHandler {
         // The userdata is the handler box the mount passed, retained for the session's life: one
-        // StoreFilesystem, or the `--all` dispatcher.
+        // StoreFilesystem, or the `--all` dispatcher. libfuse returns what fuse_session_new was
+        // given, which is never nil, so nothing a request carries can make this unwrap fail.
+        // swift-format-ignore: NeverForceUnwrap
         Unmanaged<FuseHandlerBox>.fromOpaque(UnsafeRawPointer(fuse_req_userdata(request)!)).takeUnretainedValue().handler
     }
 
@@ -63,8 +65,9 @@ enum FuseOperations {
         }
         ops.setattr = { request, ino, attributes, toSet, _ in
             guard let request else { return }
-            FuseOperations.filesystem(request).setattr(FuseRequest(raw: request), ino: ino, toSet: toSet,
-                                        size: attributes?.pointee.st_size ?? 0)
+            FuseOperations.filesystem(request).setattr(
+                FuseRequest(raw: request), ino: ino, toSet: toSet,
+                size: attributes?.pointee.st_size ?? 0)
         }
         ops.readlink = { request, ino in
             guard let request else { return }
@@ -96,8 +99,9 @@ enum FuseOperations {
         ops.write = { request, _, bytes, size, offset, info in
             guard let request else { return }
             guard let file = FuseOperations.openFile(info), let bytes else { fuse_reply_err(request, EBADF); return }
-            FuseOperations.filesystem(request).write(FuseRequest(raw: request), bytes: UnsafeRawBufferPointer(start: bytes, count: size),
-                                      offset: Int(offset), file: file)
+            FuseOperations.filesystem(request).write(
+                FuseRequest(raw: request), bytes: UnsafeRawBufferPointer(start: bytes, count: size),
+                offset: Int(offset), file: file)
         }
         ops.flush = { request, _, info in
             guard let request else { return }

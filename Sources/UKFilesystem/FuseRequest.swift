@@ -41,8 +41,11 @@ struct FuseRequest: @unchecked Sendable {
     /// Opens a directory whose listing is `items` behind `.` and `..`, held in `fi->fh` until
     /// RELEASEDIR, so a directory read in several calls is one consistent listing.
     func openDirectory(_ ino: UInt64, parent: UInt64, items: [OpenDirectory.Item], _ info: fuse_file_info) {
-        let all = [OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
-                   OpenDirectory.Item(name: [0x2E, 0x2E], ino: parent, mode: S_IFDIR)] + items
+        let all =
+            [
+                OpenDirectory.Item(name: [0x2E], ino: ino, mode: S_IFDIR),
+                OpenDirectory.Item(name: [0x2E, 0x2E], ino: parent, mode: S_IFDIR),
+            ] + items
         var info = info
         info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(OpenDirectory(items: all)).toOpaque()))
         fuse_reply_open(raw, &info)

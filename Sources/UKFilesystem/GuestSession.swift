@@ -57,8 +57,10 @@ final class GuestSession: Sendable {
         .milliseconds(100 << min(max(failures - 1, 0), 4))
     }
 
-    init(status: MountStatus, tree: NodeTable, notifier: KernelNotifier, group: EventLoopGroup,
-         timeout: Duration, onDemand: OnDemandConnection? = nil, logger: Logger) {
+    init(
+        status: MountStatus, tree: NodeTable, notifier: KernelNotifier, group: EventLoopGroup,
+        timeout: Duration, onDemand: OnDemandConnection? = nil, logger: Logger
+    ) {
         self.onDemand = onDemand
         self.status = status
         self.tree = tree
@@ -168,8 +170,9 @@ final class GuestSession: Sendable {
         if !shortLived {
             logger.warning("lost the connection to \(status.address); reconnecting")
         } else if let total = flapping.note() {
-            logger.warning("lost the connection to \(status.address) within \(Self.flapWindow) of its handshake; reconnecting with backoff",
-                           metadata: ["times": "\(total)"])
+            logger.warning(
+                "lost the connection to \(status.address) within \(Self.flapWindow) of its handshake; reconnecting with backoff",
+                metadata: ["times": "\(total)"])
         }
         Task { await self.reconnect(shortLived: shortLived) }
     }
@@ -260,18 +263,21 @@ final class GuestSession: Sendable {
     /// Connects if not connected (on-demand sessions only), then calls `done` with what failed.
     func wake(_ done: @escaping @Sendable (BridgeError?) -> Void) {
         guard let onDemand, !state.withLock({ $0.stopping }) else { return done(.disconnected) }
-        onDemand.wake(connect: { [self] () async throws(BridgeError) in
-            if state.withLock({ $0.connection != nil }) { return }
-            try await connect()
-        }, onFailure: { [status] error in
-            status.connection = .disconnected(reason: error.shortProblem)
-        }, done: done)
+        onDemand.wake(
+            connect: { [self] () async throws(BridgeError) in
+                if state.withLock({ $0.connection != nil }) { return }
+                try await connect()
+            },
+            onFailure: { [status] error in
+                status.connection = .disconnected(reason: error.shortProblem)
+            }, done: done)
     }
 
     /// Closes the connection if it went unused for the folder's idle time and nobody shares it.
     func closeIfIdle() {
         guard let onDemand, onDemand.isIdle, (status.line?.share?.clientCount ?? 0) == 0,
-              let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose() else { return }
+            let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose()
+        else { return }
         logger.debug("closing the idle connection")
         connection.close()
     }
@@ -286,8 +292,9 @@ final class GuestSession: Sendable {
     /// idle closes are allowed (-o idle is not 0) and nobody shares it; returns once it is closed.
     func closeToMakeRoom(unusedFor: Duration) async -> Bool {
         guard let onDemand, onDemand.idleAfter != nil, onDemand.isUnused(for: unusedFor),
-              (status.line?.share?.clientCount ?? 0) == 0,
-              let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose() else { return false }
+            (status.line?.share?.clientCount ?? 0) == 0,
+            let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose()
+        else { return false }
         logger.debug("closing the least recently used connection to make room for another folder's")
         connection.close()
         try? await connection.closeFuture.get()
@@ -317,7 +324,9 @@ final class GuestSession: Sendable {
             case .success(let children):
                 notifier.post(tree.replaceChildren(of: dir, with: ListingFilter.children(from: children, in: node, onRefused: noteRefused)))
                 if tree.isFull, let total = treeFull.note() {
-                    logger.error("the tree holds \(NodeTable.maxNodes) nodes, its cap: further children are not shown", metadata: ["times": "\(total)"])
+                    logger.error(
+                        "the tree holds \(NodeTable.maxNodes) nodes, its cap: further children are not shown",
+                        metadata: ["times": "\(total)"])
                 }
                 outcome = nil
             case .failure(.guest(let errno)) where errno == WireErrno.ENOENT:
@@ -350,9 +359,10 @@ final class GuestSession: Sendable {
 
     /// Every page of a directory, by the paging rules and bound the scripting commands use too.
     private func fetchAll(_ scope: ListScope, done: @escaping @Sendable (Result<[ListedChild], BridgeError>) -> Void) {
-        DirectoryListing.fetchAll(scope, requestTimeout: timeout,
-                                  send: { [self] request, completion in send(request, completion: completion) },
-                                  done: done)
+        DirectoryListing.fetchAll(
+            scope, requestTimeout: timeout,
+            send: { [self] request, completion in send(request, completion: completion) },
+            done: done)
     }
 
     /// Refused names are logged once each kind of refusal, then counted, so a hostile guest cannot
@@ -363,8 +373,9 @@ final class GuestSession: Sendable {
             return state.refusedNames
         }
         if count <= 5 {
-            logger.warning("refused a name from the guest: \(refusal?.description ?? "child of a kind that cannot be there")",
-                           metadata: ["name": "\(CanonicalText.quote(Array(name.prefix(64))))"])
+            logger.warning(
+                "refused a name from the guest: \(refusal?.description ?? "child of a kind that cannot be there")",
+                metadata: ["name": "\(CanonicalText.quote(Array(name.prefix(64))))"])
         }
     }
 

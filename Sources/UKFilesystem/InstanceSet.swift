@@ -45,8 +45,10 @@ final class InstanceSet: Sendable {
 
     private let state = Mutex(State())
 
-    init(registry: InstanceRegistry, notifier: KernelNotifier, group: EventLoopGroup, options: MountOptions,
-         interrupts: InterruptibleRequests, logger: Logger) {
+    init(
+        registry: InstanceRegistry, notifier: KernelNotifier, group: EventLoopGroup, options: MountOptions,
+        interrupts: InterruptibleRequests, logger: Logger
+    ) {
         self.registry = registry
         self.notifier = notifier
         self.group = group
@@ -121,7 +123,9 @@ final class InstanceSet: Sendable {
             if let problem = ListenerProbe.probe(path) {
                 retry = true
                 if noteOnce("unreachable:" + name) {
-                    logger.notice("\(name) is registered but nothing listens on it (\(String(cString: strerror(problem)))); trying again every re-scan")
+                    logger.notice(
+                        "\(name) is registered but nothing listens on it (\(String(cString: strerror(problem)))); trying again every re-scan"
+                    )
                 }
                 continue
             }
@@ -140,9 +144,10 @@ final class InstanceSet: Sendable {
                 let onDemand = OnDemandConnection(
                     name: name, budget: budget, idleAfter: options.idleClose,
                     makeRoom: { [weak self] name in await self?.makeRoom(except: name) ?? false })
-                let instance = MountedInstance(name: name, address: address, share: registry.share(for: name), slot: slot,
-                                               notifier: notifier, group: group, options: options,
-                                               interrupts: interrupts, onDemand: onDemand, logger: logger)
+                let instance = MountedInstance(
+                    name: name, address: address, share: registry.share(for: name), slot: slot,
+                    notifier: notifier, group: group, options: options,
+                    interrupts: interrupts, onDemand: onDemand, logger: logger)
                 state.byName[name] = instance
                 state.bySlot[slot] = instance
                 state.logged.remove("unreachable:" + name)

@@ -23,10 +23,12 @@ final class InterruptibleRequests: Sendable {
         }
         // libfuse calls the function at once if the interrupt came first. The callback cannot
         // capture: it finds this table again through the session's filesystem.
-        fuse_req_interrupt_func(request.raw, { raw, data in
-            guard let raw else { return }
-            FuseOperations.filesystem(raw).interrupts.interrupted(ticket: UInt64(UInt(bitPattern: data)))
-        }, UnsafeMutableRawPointer(bitPattern: UInt(ticket)))
+        fuse_req_interrupt_func(
+            request.raw,
+            { raw, data in
+                guard let raw else { return }
+                FuseOperations.filesystem(raw).interrupts.interrupted(ticket: UInt64(UInt(bitPattern: data)))
+            }, UnsafeMutableRawPointer(bitPattern: UInt(ticket)))
         return state.withLock { $0.waiting[ticket] != nil } ? ticket : nil
     }
 

@@ -36,7 +36,9 @@ final class KernelNotifier: @unchecked Sendable {
         while true {
             wakeup.wait()
             if stopped.load(ordering: .acquiring) { return }
-            let batch = queue.withLock { queue in defer { queue.removeAll() }; return queue }
+            let batch = queue.withLock { queue in
+                defer { queue.removeAll() }; return queue
+            }
             guard let session else { continue }
             for invalidation in batch {
                 switch invalidation {

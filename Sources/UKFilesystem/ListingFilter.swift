@@ -6,8 +6,10 @@ import UKBridgeClient
 enum ListingFilter {
     static let metaFolderName = Array(".ukfs".utf8)
 
-    static func children(from listed: [ListedChild], in dir: Node,
-                         onRefused: ([UInt8], NameRules.Refusal?) -> Void) -> [(name: [UInt8], kind: NodeKind)] {
+    static func children(
+        from listed: [ListedChild], in dir: Node,
+        onRefused: ([UInt8], NameRules.Refusal?) -> Void
+    ) -> [(name: [UInt8], kind: NodeKind)] {
         guard let scope = dir.kind.listScope else { return [] }
         var library: [UInt8]?
         if case .library = dir.kind { library = dir.name }

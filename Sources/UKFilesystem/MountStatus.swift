@@ -64,8 +64,10 @@ final class MountStatus: Sendable {
     /// every answer resets it, and that is the hot path.
     private let unanswered = Atomic<Int>(0)
 
-    init(instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
-         onChange: (@Sendable (ConnectionChange) -> Void)? = nil) {
+    init(
+        instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
+        onChange: (@Sendable (ConnectionChange) -> Void)? = nil
+    ) {
         self.instanceName = instanceName
         self.address = address
         self.share = share
@@ -116,20 +118,21 @@ final class MountStatus: Sendable {
     func contents(of file: MetaFile) -> [UInt8] {
         let state = self.state.withLock { $0 }
         let unanswered = self.unanswered.load(ordering: .relaxed)
-        let text: String = switch file {
-        case .name: instanceName
-        case .address: address.description
-        case .state:
-            state.connection == .connected && unanswered > 0
-                ? "connected, not answering (\(unanswered) request\(unanswered == 1 ? "" : "s") timed out)"
-                : state.connection == .connected
-                ? "connected" + (state.line?.sharing().map { " (\($0))" } ?? "")
-                : state.connection.text
-        case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
-        case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
-        case .generation: String(state.generation)
-        case .reconnects: String(state.reconnects)
-        }
+        let text: String =
+            switch file {
+            case .name: instanceName
+            case .address: address.description
+            case .state:
+                state.connection == .connected && unanswered > 0
+                    ? "connected, not answering (\(unanswered) request\(unanswered == 1 ? "" : "s") timed out)"
+                    : state.connection == .connected
+                        ? "connected" + (state.line?.sharing().map { " (\($0))" } ?? "")
+                        : state.connection.text
+            case .protocol: state.hello.map { "ukfs-bridge \($0.version)" } ?? "none"
+            case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
+            case .generation: String(state.generation)
+            case .reconnects: String(state.reconnects)
+            }
         return Array((text + "\n").utf8)
     }
 }

@@ -23,7 +23,8 @@ struct MountTable {
         let fields = halves[0].split(separator: " ")
         let numbers = fields.count > 4 ? fields[2].split(separator: ":") : []
         guard numbers.count == 2, let major = UInt64(numbers[0]), let minor = UInt64(numbers[1]),
-              let type = halves[1].split(separator: " ").first else { return nil }
+            let type = halves[1].split(separator: " ").first
+        else { return nil }
         return Mount(device: (major, minor), mountpoint: unescape(fields[4]), type: String(type))
     }
 
@@ -33,7 +34,8 @@ struct MountTable {
         var rest = Array(field.utf8)[...]
         while let byte = rest.first {
             if byte == UInt8(ascii: "\\"), rest.count >= 4,
-               let code = UInt8(String(decoding: rest.dropFirst().prefix(3), as: UTF8.self), radix: 8) {
+                let code = UInt8(String(decoding: rest.dropFirst().prefix(3), as: UTF8.self), radix: 8)
+            {
                 bytes.append(code)
                 rest = rest.dropFirst(4)
             } else {

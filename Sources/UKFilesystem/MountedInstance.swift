@@ -17,22 +17,26 @@ final class MountedInstance: Sendable {
     var status: MountStatus { filesystem.status }
 
     /// `onStateChange` hears the connection change (a single mount tells systemd and the user).
-    init(name: String, address: BridgeAddress, share: ShareLocation? = nil, slot: UInt32, notifier: KernelNotifier,
-         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests = InterruptibleRequests(),
-         onStateChange: (@Sendable (ConnectionChange) -> Void)? = nil, onDemand: OnDemandConnection? = nil,
-         logger: Logger) {
+    init(
+        name: String, address: BridgeAddress, share: ShareLocation? = nil, slot: UInt32, notifier: KernelNotifier,
+        group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests = InterruptibleRequests(),
+        onStateChange: (@Sendable (ConnectionChange) -> Void)? = nil, onDemand: OnDemandConnection? = nil,
+        logger: Logger
+    ) {
         var logger = logger
         // Instances of a `--all` mount share one log: each line says whose it is.
         if slot != InodeSpace.rootSlot { logger[metadataKey: "instance"] = "\(name)" }
         let status = MountStatus(instanceName: name, address: address, share: share, onChange: onStateChange)
         if onDemand != nil { status.connection = .idle }
         let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
-        let session = GuestSession(status: status, tree: tree, notifier: notifier, group: group,
-                                   timeout: options.timeout, onDemand: onDemand, logger: logger)
+        let session = GuestSession(
+            status: status, tree: tree, notifier: notifier, group: group,
+            timeout: options.timeout, onDemand: onDemand, logger: logger)
         self.name = name
         self.slot = slot
-        self.filesystem = StoreFilesystem(tree: tree, session: session, status: status, readOnly: options.readOnly,
-                                          logger: logger, interrupts: interrupts)
+        self.filesystem = StoreFilesystem(
+            tree: tree, session: session, status: status, readOnly: options.readOnly,
+            logger: logger, interrupts: interrupts)
     }
 
     /// The first connection: an instance gets its folder only once it has answered.

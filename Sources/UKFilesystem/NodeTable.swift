@@ -166,8 +166,9 @@ final class NodeTable: Sendable {
                 guard state.nodes.count < Self.maxNodes else { break }
                 let ino = state.nextIno
                 state.nextIno += 1
-                state.nodes[ino] = Node(ino: ino, parent: dir, name: name, kind: kind,
-                                        children: kind == .metaFolder ? [:] : nil)
+                state.nodes[ino] = Node(
+                    ino: ino, parent: dir, name: name, kind: kind,
+                    children: kind == .metaFolder ? [:] : nil)
                 new[name] = ino
             }
             if dir == root { new[metaFolderName] = metaFolder }
@@ -215,8 +216,10 @@ final class NodeTable: Sendable {
 
     /// `ino`, named `name` in `parent`, leaves the tree. The kernel must forget the name if it may
     /// have cached it (it looked the node up); the node goes once the kernel forgets it (detach).
-    private static func remove(_ ino: UInt64, named name: [UInt8], from parent: UInt64,
-                               in state: inout State) -> KernelInvalidation? {
+    private static func remove(
+        _ ino: UInt64, named name: [UInt8], from parent: UInt64,
+        in state: inout State
+    ) -> KernelInvalidation? {
         let cached = (state.nodes[ino]?.lookups ?? 0) > 0
         detach(ino, in: &state)
         return cached ? .delete(parent: parent, child: ino, name: name) : nil

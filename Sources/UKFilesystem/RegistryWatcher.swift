@@ -19,8 +19,9 @@ final class RegistryWatcher: @unchecked Sendable {
     private var thread: Thread?
 
     /// Changes of a socket's presence or name; IN_ATTRIB for a chown that makes it ours (or not).
-    private static let events = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
-                                       | IN_DELETE_SELF | IN_MOVE_SELF)
+    private static let events = UInt32(
+        IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
+            | IN_DELETE_SELF | IN_MOVE_SELF)
 
     init(folder: String, rescanInterval: Duration, logger: Logger, onChange: @escaping @Sendable (_ notified: Bool) -> Void) {
         self.folder = folder
@@ -61,8 +62,10 @@ final class RegistryWatcher: @unchecked Sendable {
             if inotify >= 0 && watch < 0 {
                 watch = inotify_add_watch(inotify, folder, Self.events)
             }
-            var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, nfds_t(fds.count), interval)
             if stopped.load(ordering: .acquiring) { return }
             let notified = ready > 0 && fds[0].revents != 0

@@ -22,11 +22,12 @@ enum RootMetaFile: String, CaseIterable, Sendable {
     }
 
     func contents(of instances: InstanceSet) -> [UInt8] {
-        let lines: [String] = switch self {
-        case .instances: instances.all().map(\.name)
-        case .registry: [instances.registry.folder]
-        case .refused: instances.refusals().map { "\($0.name): \($0.reason)" }
-        }
+        let lines: [String] =
+            switch self {
+            case .instances: instances.all().map(\.name)
+            case .registry: [instances.registry.folder]
+            case .refused: instances.refusals().map { "\($0.name): \($0.reason)" }
+            }
         return Array(lines.map { $0 + "\n" }.joined().utf8)
     }
 }

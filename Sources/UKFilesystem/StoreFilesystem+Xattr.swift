@@ -12,9 +12,11 @@ extension StoreFilesystem {
     func extendedAttributes(of node: Node) -> [(name: String, value: String)] {
         switch node.kind {
         case .entry(let ref, let type, let access):
-            [("user.ukstore.type", type.description),
-             ("user.ukstore.id", "0x" + String(ref.entry, radix: 16)),
-             ("user.ukstore.access", access.description)]
+            [
+                ("user.ukstore.type", type.description),
+                ("user.ukstore.id", "0x" + String(ref.entry, radix: 16)),
+                ("user.ukstore.access", access.description),
+            ]
         case .library(let lib):
             [("user.ukstore.id", String(lib))]
         case .object(_, let object):

@@ -21,8 +21,10 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
     let interrupts: InterruptibleRequests
     private let logger: Logger
 
-    init(tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger,
-         interrupts: InterruptibleRequests = InterruptibleRequests()) {
+    init(
+        tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger,
+        interrupts: InterruptibleRequests = InterruptibleRequests()
+    ) {
         self.interrupts = interrupts
         self.tree = tree
         self.session = session
@@ -79,8 +81,10 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
     /// Only truncation to 0 is meaningful (the shell's `>` asks for it before writing a value).
     func setattr(_ request: FuseRequest, ino: UInt64, toSet: Int32, size: off_t) {
         guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
-        let sizeOnly = toSet & ~(FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME
-                                 | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME) == 0
+        let sizeOnly =
+            toSet
+            & ~(FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME
+            | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME) == 0
         guard sizeOnly else { return request.error(EPERM) }
         if toSet & FUSE_SET_ATTR_SIZE != 0 {
             guard case .entry(_, _, let access) = node.kind else { return request.error(EACCES) }
@@ -107,9 +111,11 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
                     // The root falls back to what it has (at least .ukfs) when the guest is away.
                     if let failure, ino != tree.root { return request.error(failure) }
                     guard let children = tree.listing(of: ino) else { return request.error(failure ?? EIO) }
-                    request.openDirectory(ino, parent: node.parent, items: children.map {
-                        OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind))
-                    }, info)
+                    request.openDirectory(
+                        ino, parent: node.parent,
+                        items: children.map {
+                            OpenDirectory.Item(name: $0.name, ino: $0.ino, mode: Attributes.mode(of: $0.kind))
+                        }, info)
                 }
             }
         }
@@ -129,9 +135,10 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             let needed = (item.name + [0]).withUnsafeBufferPointer { name in
                 buffer.withUnsafeMutableBytes { out in
                     name.withMemoryRebound(to: CChar.self) { name in
-                        fuse_add_direntry(request.raw,
-                                          out.baseAddress?.advanced(by: used).assumingMemoryBound(to: CChar.self),
-                                          out.count - used, name.baseAddress, &attributes, off_t(index + 1))
+                        fuse_add_direntry(
+                            request.raw,
+                            out.baseAddress?.advanced(by: used).assumingMemoryBound(to: CChar.self),
+                            out.count - used, name.baseAddress, &attributes, off_t(index + 1))
                     }
                 }
             }
@@ -196,8 +203,10 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
 
     private var maxString: Int { status.hello?.maxString ?? ProtocolLimits.maxString }
 
-    private func apply(_ step: PendingWrite.Step, file: OpenFile, request: FuseRequest,
-                       succeed: @escaping @Sendable (FuseRequest) -> Void) {
+    private func apply(
+        _ step: PendingWrite.Step, file: OpenFile, request: FuseRequest,
+        succeed: @escaping @Sendable (FuseRequest) -> Void
+    ) {
         guard case .entry(let ref, let type, _) = file.node.kind else { return succeed(request) }
         let text: [UInt8]
         switch step {

@@ -62,14 +62,14 @@ enum Producers {
     }
 
     static let uknetdevObject: [SimEntry] = [
-            u64(0x01, "tx_bytes") { clock, nic in packets(clock, nic, perSecond: 800) * 600 },
-            u64(0x02, "tx_packets") { clock, nic in packets(clock, nic, perSecond: 800) },
-            u64(0x03, "tx_errors") { clock, _ in clock.milliseconds / 60_000 },
-            u64(0x04, "tx_fifo") { clock, nic in packets(clock, nic, perSecond: 800) / 1000 },
-            u64(0x10, "rx_bytes") { clock, nic in packets(clock, nic, perSecond: 1000) * 1400 },
-            u64(0x20, "rx_packets") { clock, nic in packets(clock, nic, perSecond: 1000) },
-            u64(0x30, "rx_errors") { clock, _ in clock.milliseconds / 90_000 },
-            u64(0x40, "rx_fifo") { clock, nic in packets(clock, nic, perSecond: 1000) / 1000 },
+        u64(0x01, "tx_bytes") { clock, nic in packets(clock, nic, perSecond: 800) * 600 },
+        u64(0x02, "tx_packets") { clock, nic in packets(clock, nic, perSecond: 800) },
+        u64(0x03, "tx_errors") { clock, _ in clock.milliseconds / 60_000 },
+        u64(0x04, "tx_fifo") { clock, nic in packets(clock, nic, perSecond: 800) / 1000 },
+        u64(0x10, "rx_bytes") { clock, nic in packets(clock, nic, perSecond: 1000) * 1400 },
+        u64(0x20, "rx_packets") { clock, nic in packets(clock, nic, perSecond: 1000) },
+        u64(0x30, "rx_errors") { clock, _ in clock.milliseconds / 90_000 },
+        u64(0x40, "rx_fifo") { clock, nic in packets(clock, nic, perSecond: 1000) / 1000 },
     ]
 
     static let ukschedObject: [SimEntry] = [
@@ -82,34 +82,37 @@ enum Producers {
     ]
 
     static let ukprint: [SimEntry] = [
-        SimEntry(id: 0x01, name: "console_lvl", type: .u8,
-                 get: { .value(.unsigned(.u8, UInt64($0.settings.consoleLevel))) },
-                 set: { settings, value in
-                     guard case .unsigned(.u8, let level) = value else { return WireErrno.EINVAL }
-                     settings.consoleLevel = UInt8(level)
-                     return 0
-                 }),
+        SimEntry(
+            id: 0x01, name: "console_lvl", type: .u8,
+            get: { .value(.unsigned(.u8, UInt64($0.settings.consoleLevel))) },
+            set: { settings, value in
+                guard case .unsigned(.u8, let level) = value else { return WireErrno.EINVAL }
+                settings.consoleLevel = UInt8(level)
+                return 0
+            })
     ]
 
     static let maxHostnameLength = 63
 
     /// Our control library: its setters make the store change on demand.
     static let appsim: [SimEntry] = [
-        SimEntry(id: 0x01, name: "netdev_count", type: .u8,
-                 get: { .value(.unsigned(.u8, UInt64($0.settings.netdevCount))) },
-                 set: { settings, value in
-                     guard case .unsigned(.u8, let count) = value else { return WireErrno.EINVAL }
-                     settings.netdevCount = UInt8(count)
-                     return 0
-                 }),
-        SimEntry(id: 0x02, name: "hostname", type: .charp,
-                 get: { .value(.charp($0.settings.hostname)) },
-                 set: { settings, value in
-                     guard case .charp(let name) = value else { return WireErrno.EINVAL }
-                     guard name.count <= maxHostnameLength else { return WireErrno.ERANGE }
-                     settings.hostname = name
-                     return 0
-                 }),
+        SimEntry(
+            id: 0x01, name: "netdev_count", type: .u8,
+            get: { .value(.unsigned(.u8, UInt64($0.settings.netdevCount))) },
+            set: { settings, value in
+                guard case .unsigned(.u8, let count) = value else { return WireErrno.EINVAL }
+                settings.netdevCount = UInt8(count)
+                return 0
+            }),
+        SimEntry(
+            id: 0x02, name: "hostname", type: .charp,
+            get: { .value(.charp($0.settings.hostname)) },
+            set: { settings, value in
+                guard case .charp(let name) = value else { return WireErrno.EINVAL }
+                guard name.count <= maxHostnameLength else { return WireErrno.ERANGE }
+                settings.hostname = name
+                return 0
+            }),
         u64(0x03, "uptime_ms") { clock, _ in clock.milliseconds },
     ]
 }

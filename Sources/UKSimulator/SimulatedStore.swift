@@ -38,8 +38,9 @@ public final class SimulatedStore: Sendable {
         self.clockOffset = UInt64(seed) * 1_000_000_000
         var libraries = [
             SimLibrary(id: Self.libukalloc, name: "libukalloc", staticEntries: Producers.ukalloc, objectTemplate: []),
-            SimLibrary(id: Self.libukfalloc, name: "libukfalloc", staticEntries: Producers.ukfallocStatic,
-                       objectTemplate: Producers.ukfallocObject),
+            SimLibrary(
+                id: Self.libukfalloc, name: "libukfalloc", staticEntries: Producers.ukfallocStatic,
+                objectTemplate: Producers.ukfallocObject),
             SimLibrary(id: Self.libuknetdev, name: "libuknetdev", staticEntries: [], objectTemplate: Producers.uknetdevObject),
             SimLibrary(id: Self.libukprint, name: "libukprint", staticEntries: Producers.ukprint, objectTemplate: []),
             SimLibrary(id: Self.libuksched, name: "libuksched", staticEntries: [], objectTemplate: Producers.ukschedObject),
@@ -60,9 +61,10 @@ public final class SimulatedStore: Sendable {
     public var generation: UInt64 { state.withLock { $0.generation } }
 
     public func hello(hostMaxPayload: Int) -> HelloInfo {
-        HelloInfo(version: ProtocolLimits.version, maxPayload: ProtocolLimits.maxPayload,
-                  maxBatch: ProtocolLimits.maxBatch, maxString: ProtocolLimits.maxString,
-                  bootID: bootID, generation: generation, name: name)
+        HelloInfo(
+            version: ProtocolLimits.version, maxPayload: ProtocolLimits.maxPayload,
+            maxBatch: ProtocolLimits.maxBatch, maxString: ProtocolLimits.maxString,
+            bootID: bootID, generation: generation, name: name)
     }
 
     /// One page of a directory, as many children as fit in `maxPayload` (docs/protocol.md §3.2).
@@ -152,14 +154,18 @@ public final class SimulatedStore: Sendable {
             let name = "netdev\(nic)"
             state.libraries[lib].objects[nic] = SimObject(id: nic, name: name)
             state.generation += 1
-            events.append(ObjectEvent(kind: .created, lib: libuknetdev, object: nic,
-                                      generation: state.generation, name: Array(name.utf8)))
+            events.append(
+                ObjectEvent(
+                    kind: .created, lib: libuknetdev, object: nic,
+                    generation: state.generation, name: Array(name.utf8)))
         }
         for nic in state.libraries[lib].objects.keys.sorted(by: >) where nic >= wanted {
             let name = state.libraries[lib].objects.removeValue(forKey: nic)?.name ?? ""
             state.generation += 1
-            events.append(ObjectEvent(kind: .released, lib: libuknetdev, object: nic,
-                                      generation: state.generation, name: Array(name.utf8)))
+            events.append(
+                ObjectEvent(
+                    kind: .released, lib: libuknetdev, object: nic,
+                    generation: state.generation, name: Array(name.utf8)))
         }
         return events
     }
@@ -171,7 +177,8 @@ public final class SimulatedStore: Sendable {
         }
         let object = ref.slot - 1
         guard library.objects[object] != nil,
-              let entry = library.objectTemplate.first(where: { $0.id == ref.entry }) else { return nil }
+            let entry = library.objectTemplate.first(where: { $0.id == ref.entry })
+        else { return nil }
         return (entry, object)
     }
 }

@@ -14,8 +14,10 @@ public enum SimulatorListenAddress: Sendable {
 
 extension SimulatorServer {
     /// Serves `store` (shared with the simulator's other listeners) on one more address.
-    public static func start(store: SimulatedStore, listening address: SimulatorListenAddress,
-                             group: EventLoopGroup, logger: Logger) async throws -> SimulatorServer {
+    public static func start(
+        store: SimulatedStore, listening address: SimulatorListenAddress,
+        group: EventLoopGroup, logger: Logger
+    ) async throws -> SimulatorServer {
         let guestPort: UInt32? = if case .firecracker(_, let port) = address { port } else { nil }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)

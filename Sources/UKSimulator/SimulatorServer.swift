@@ -16,8 +16,10 @@ public final class SimulatorServer: Sendable {
 
     /// With `oneClient`, serves one connection at a time and leaves the next waiting in the
     /// backlog, as a real guest's line does (QEMU's chardev socket, the C agent's host build).
-    public static func start(store: SimulatedStore, unixSocketPath path: String,
-                             group: EventLoopGroup, logger: Logger, oneClient: Bool = false) async throws -> SimulatorServer {
+    public static func start(
+        store: SimulatedStore, unixSocketPath path: String,
+        group: EventLoopGroup, logger: Logger, oneClient: Bool = false
+    ) async throws -> SimulatorServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.maxMessagesPerRead, value: UInt(oneClient ? 1 : 4))

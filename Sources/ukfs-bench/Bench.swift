@@ -59,8 +59,9 @@ struct Bench: AsyncParsableCommand {
         // what it mounted: writes then fail with EPIPE instead.
         signal(SIGPIPE, SIG_IGN)
         do {
-            let plan = BenchPlan(quick: quick, withLXCFS: withLxcfs, withAgent: !noAgent, seconds: seconds,
-                                 rounds: rounds, scale: scale, creations: creations)
+            let plan = BenchPlan(
+                quick: quick, withLXCFS: withLxcfs, withAgent: !noAgent, seconds: seconds,
+                rounds: rounds, scale: scale, creations: creations)
             let report: Report
             if fleet {
                 report = try BenchRun.density(plan: densityPlan())
@@ -89,12 +90,13 @@ extension Bench {
         let mountSizes = Self.sizes(fleetSizes) ?? []
         let exportSizes = Self.sizes(exportSizes) ?? []
         func small(_ sizes: [Int]) -> [Int] { Array(Set(sizes.map { min($0, 24) })).sorted() }
-        return Density.Plan(mountSizes: quick ? small(mountSizes) : mountSizes,
-                            exportSizes: quick ? small(exportSizes) : exportSizes,
-                            cycles: quick ? min(cycles, 2) : cycles, settle: quick ? 0.3 : 2,
-                            readBudget: quick ? .operations(100) : .seconds(seconds), readRounds: quick ? 1 : rounds,
-                            steadyScrapes: quick ? 1 : 3,
-                            grepped: 16, readIndex: 4000)
+        return Density.Plan(
+            mountSizes: quick ? small(mountSizes) : mountSizes,
+            exportSizes: quick ? small(exportSizes) : exportSizes,
+            cycles: quick ? min(cycles, 2) : cycles, settle: quick ? 0.3 : 2,
+            readBudget: quick ? .operations(100) : .seconds(seconds), readRounds: quick ? 1 : rounds,
+            steadyScrapes: quick ? 1 : 3,
+            grepped: 16, readIndex: 4000)
     }
 }
 

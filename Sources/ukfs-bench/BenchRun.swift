@@ -15,7 +15,9 @@ final class BenchRun {
         var report = Report()
         report.date = ISO8601DateFormatter().string(from: Date())
         report.machine = .current()
-        report.settings = plan.quick ? "--quick (figures not meaningful)"
+        report.settings =
+            plan.quick
+            ? "--quick (figures not meaningful)"
             : String(format: "%.1f s × %d rounds per figure", plan.seconds, plan.rounds)
 
         // 1. Readers, side by side. The floor is the same daemon's `.ukfs/name`: served from memory
@@ -55,8 +57,9 @@ final class BenchRun {
         Self.progress("bridge throughput")
         report.bridge = try await BridgeThroughput.run(socket: simulator.socket, gets: plan.bridgeGets)
         Self.progress("liveness")
-        report.liveness = try await Liveness.run(socket: simulator.socket, mountpoint: simMount.mountpoint,
-                                                 creations: plan.liveCreations)
+        report.liveness = try await Liveness.run(
+            socket: simulator.socket, mountpoint: simMount.mountpoint,
+            creations: plan.liveCreations)
         report.peakRSSSmallStoreBytes = simMount.peakRSS
         Self.progress("shared line: commands, merging, flooding clients")
         report.shared = try await SharedLine.run(shared, quick: plan.quick, seconds: plan.seconds)
@@ -68,8 +71,9 @@ final class BenchRun {
         let cold = try Walk.run(scaledMount.mountpoint)
         let warm = try Walk.run(scaledMount.mountpoint)
         let single = report.row(Targets.simulator).map { 1 / $0.oneThread } ?? 0
-        report.walk = Report.WalkFigures(entries: plan.storeScale, cold: cold, warm: warm,
-                                         ratioToSingle: single > 0 ? warm.secondsPerFile / single : 0)
+        report.walk = Report.WalkFigures(
+            entries: plan.storeScale, cold: cold, warm: warm,
+            ratioToSingle: single > 0 ? warm.secondsPerFile / single : 0)
         report.peakRSSBytes = scaledMount.peakRSS
 
         report.targets = Targets.judge(report)
@@ -83,7 +87,8 @@ final class BenchRun {
         var report = Report()
         report.date = ISO8601DateFormatter().string(from: Date())
         report.machine = .current()
-        report.settings = "--fleet: mount sizes \(plan.mountSizes.map(String.init).joined(separator: ",")), export sizes \(plan.exportSizes.map(String.init).joined(separator: ","))"
+        report.settings =
+            "--fleet: mount sizes \(plan.mountSizes.map(String.init).joined(separator: ",")), export sizes \(plan.exportSizes.map(String.init).joined(separator: ","))"
         let figures = try Density.run(workspace, plan: plan)
         report.density = figures
         report.targets = DensityTargets.judge(figures)

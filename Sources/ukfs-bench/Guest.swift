@@ -42,8 +42,9 @@ final class Guest {
         logger.logLevel = .critical
         do {
             // NIO's shared group: its one-per-core threads live as long as the process.
-            return try await BridgeConnection.connect(to: .unix(path: socket), group: MultiThreadedEventLoopGroup.singleton,
-                                                      timeout: .seconds(5), logger: logger)
+            return try await BridgeConnection.connect(
+                to: .unix(path: socket), group: MultiThreadedEventLoopGroup.singleton,
+                timeout: .seconds(5), logger: logger)
         } catch {
             throw BenchError("\(purpose): \(error.description)")
         }

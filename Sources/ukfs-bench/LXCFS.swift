@@ -23,8 +23,9 @@ final class LXCFS {
         if let binary = Programs.which("lxcfs") { return binary }
         BenchRun.progress("installing lxcfs (apt-get install -y lxcfs)")
         guard let aptGet = Programs.which("apt-get"),
-              let output = try? Programs.run([aptGet, "install", "-y", "lxcfs"], verbose: true), output.status == 0,
-              let binary = Programs.which("lxcfs") else {
+            let output = try? Programs.run([aptGet, "install", "-y", "lxcfs"], verbose: true), output.status == 0,
+            let binary = Programs.which("lxcfs")
+        else {
             throw BenchError("cannot install lxcfs with apt-get (root and Debian needed)")
         }
         return binary

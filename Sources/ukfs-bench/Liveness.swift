@@ -33,8 +33,9 @@ enum Liveness {
             guard waitUntil({ !exists(object) }) else { throw BenchError("liveness: netdev1 did not vanish within 5 s") }
         }
         samples.sort()
-        return Figures(samples: samples.count, p50Milliseconds: percentile(samples, 0.50),
-                       p99Milliseconds: percentile(samples, 0.99), maxMilliseconds: samples.last ?? 0)
+        return Figures(
+            samples: samples.count, p50Milliseconds: percentile(samples, 0.50),
+            p99Milliseconds: percentile(samples, 0.99), maxMilliseconds: samples.last ?? 0)
     }
 
     private static func set(count: UInt64, on connection: BridgeConnection) async throws {

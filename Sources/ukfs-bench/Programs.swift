@@ -38,7 +38,8 @@ enum Programs {
         }
         if let outputPath {
             guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-                  let output = FileHandle(forWritingAtPath: outputPath) else {
+                let output = FileHandle(forWritingAtPath: outputPath)
+            else {
                 throw BenchError("cannot write \(outputPath)")
             }
             process.standardOutput = output

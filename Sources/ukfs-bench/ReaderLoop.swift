@@ -38,15 +38,19 @@ enum ReaderLoop {
         for _ in 0..<threads { go.signal() }
         done.wait()
         return results.withLock { all in
-            Result(operations: all.reduce(0) { $0 + $1.operations },
-                   seconds: all.map(\.seconds).max() ?? 0,
-                   failures: all.reduce(0) { $0 + $1.failures })
+            Result(
+                operations: all.reduce(0) { $0 + $1.operations },
+                seconds: all.map(\.seconds).max() ?? 0,
+                failures: all.reduce(0) { $0 + $1.failures })
         }
     }
 
     /// One thread's loop. Time is read every 32 operations: cheap next to a FUSE round trip.
-    private static func loop(_ path: String, budget: Budget, share: Int, of threads: Int)
-        -> (operations: Int, failures: Int, seconds: Double) {
+    private static func loop(
+        _ path: String, budget: Budget, share: Int, of threads: Int
+    )
+        -> (operations: Int, failures: Int, seconds: Double)
+    {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
         defer { buffer.deallocate() }
         let start = Clock.seconds()

@@ -24,17 +24,23 @@ struct ReaderSuite {
             for subject in subjects {
                 for threads in [1, 4] {
                     let result = ReaderLoop.measure(subject.path, threads: threads, budget: budget)
-                    if threads == 1 { one[subject.name, default: []].append(result.perSecond) }
-                    else { four[subject.name, default: []].append(result.perSecond) }
+                    if threads == 1 {
+                        one[subject.name, default: []].append(result.perSecond)
+                    } else {
+                        four[subject.name, default: []].append(result.perSecond)
+                    }
                     failures[subject.name, default: 0] += result.failures
-                    progress(String(format: "round %d/%d  %@, %d thread(s): %.0f ops/s", round, rounds,
-                                    subject.name, threads, result.perSecond))
+                    progress(
+                        String(
+                            format: "round %d/%d  %@, %d thread(s): %.0f ops/s", round, rounds,
+                            subject.name, threads, result.perSecond))
                 }
             }
         }
         return subjects.map { subject in
-            Report.ReaderRow(name: subject.name, path: subject.path, oneThread: Self.median(one[subject.name] ?? []),
-                             fourThreads: Self.median(four[subject.name] ?? []), failures: failures[subject.name] ?? 0)
+            Report.ReaderRow(
+                name: subject.name, path: subject.path, oneThread: Self.median(one[subject.name] ?? []),
+                fourThreads: Self.median(four[subject.name] ?? []), failures: failures[subject.name] ?? 0)
         }
     }
 

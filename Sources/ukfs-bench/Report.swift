@@ -61,9 +61,11 @@ extension Report.Machine {
         var names = utsname()
         uname(&names)
         let kernel = withUnsafeBytes(of: &names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let libfuse = (try? Programs.run(["/usr/bin/pkg-config", "--modversion", "fuse3"]))
+        let libfuse =
+            (try? Programs.run(["/usr/bin/pkg-config", "--modversion", "fuse3"]))
             .map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown"
-        return Report.Machine(cpus: ProcessInfo.processInfo.activeProcessorCount, kernel: kernel,
-                              libfuse: libfuse.isEmpty ? "unknown" : libfuse)
+        return Report.Machine(
+            cpus: ProcessInfo.processInfo.activeProcessorCount, kernel: kernel,
+            libfuse: libfuse.isEmpty ? "unknown" : libfuse)
     }
 }

@@ -33,10 +33,11 @@ enum SharedLine {
         let (shared, alone) = commandCost(rig, runs: quick ? 3 : 20)
         let merge = try await merging(rig, clients: 8, entries: 50, seconds: quick ? 0.2 : seconds)
         let flood = flooding(rig, seconds: quick ? 0.2 : seconds, rounds: quick ? 1 : 3)
-        return Figures(getSharedMilliseconds: shared, getAloneMilliseconds: alone, clients: 8, entries: merge.entries,
-                       clientGets: merge.clientGets, lineRequests: merge.lineRequests, soloMicroseconds: merge.solo,
-                       p99Microseconds: merge.p99, maxMicroseconds: merge.max,
-                       quietReadsPerSecond: flood.quiet, floodedReadsPerSecond: flood.flooded)
+        return Figures(
+            getSharedMilliseconds: shared, getAloneMilliseconds: alone, clients: 8, entries: merge.entries,
+            clientGets: merge.clientGets, lineRequests: merge.lineRequests, soloMicroseconds: merge.solo,
+            p99Microseconds: merge.p99, maxMicroseconds: merge.max,
+            quietReadsPerSecond: flood.quiet, floodedReadsPerSecond: flood.flooded)
     }
 
     /// Mean wall time of `ukfs get NAME libukalloc/cur_mem_free`, alternating the two guests.
@@ -56,8 +57,11 @@ enum SharedLine {
     }
 
     /// `clients` connections to the share, each reading the same `entries` entries in a loop.
-    private static func merging(_ rig: SharedLineRig, clients: Int, entries: Int, seconds: Double) async throws
-        -> (entries: Int, clientGets: Int, lineRequests: Int, solo: Double, p99: Double, max: Double) {
+    private static func merging(
+        _ rig: SharedLineRig, clients: Int, entries: Int, seconds: Double
+    ) async throws
+        -> (entries: Int, clientGets: Int, lineRequests: Int, solo: Double, p99: Double, max: Double)
+    {
         var connections: [BridgeConnection] = []
         defer { for connection in connections { connection.close() } }
         for _ in 0..<clients {
@@ -81,8 +85,10 @@ enum SharedLine {
         let sorted = waits.sorted()
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
         let soloMean = solo.isEmpty ? 0 : solo.reduce(0, +) / Double(solo.count)
-        return (refs.count, after.clientRequests - before.clientRequests, after.lineRequests - before.lineRequests,
-                soloMean, p99, sorted.last ?? 0)
+        return (
+            refs.count, after.clientRequests - before.clientRequests, after.lineRequests - before.lineRequests,
+            soloMean, p99, sorted.last ?? 0
+        )
     }
 
     /// GETs of `refs`, one after another, for `seconds`; the time each took, in µs.

@@ -14,33 +14,46 @@ enum Targets {
         let sim = report.row(simulator)
         func ratio(_ figure: String, _ wanted: Double, _ value: Double?, atLeast: Bool = true) {
             let measured = value.map { String(format: "%.2f×", $0) } ?? "not measured"
-            targets.append(Report.Target(figure: figure, wanted: (atLeast ? "≥ " : "≤ ") + String(format: "%.1f×", wanted),
-                                         measured: measured, pass: value.map { atLeast ? $0 >= wanted : $0 <= wanted }))
+            targets.append(
+                Report.Target(
+                    figure: figure, wanted: (atLeast ? "≥ " : "≤ ") + String(format: "%.1f×", wanted),
+                    measured: measured, pass: value.map { atLeast ? $0 >= wanted : $0 <= wanted }))
         }
         ratio("ukfs+sim 1 thread / LXCFS 1 thread", 2.0, sim.flatMap { sim in report.row(lxcfs).map { sim.oneThread / $0.oneThread } })
-        ratio("ukfs+sim 1 thread / constant floor 1 thread", 0.8, sim.flatMap { sim in report.row(floor).map { sim.oneThread / $0.oneThread } })
+        ratio(
+            "ukfs+sim 1 thread / constant floor 1 thread", 0.8,
+            sim.flatMap { sim in report.row(floor).map { sim.oneThread / $0.oneThread } })
         ratio("ukfs+sim 4 threads / 1 thread", 1.5, sim.map { $0.fourThreads / $0.oneThread })
         ratio("walk cost per entry / single-entry cost", 1.3, report.walk?.ratioToSingle, atLeast: false)
         let pipelined = report.bridge?.pipelined
-        targets.append(Report.Target(figure: "bridge gets/s, pipelined depth 32", wanted: "≥ 100000",
-                                     measured: pipelined.map { String(format: "%.0f", $0) } ?? "not measured",
-                                     pass: pipelined.map { $0 >= 100_000 }))
+        targets.append(
+            Report.Target(
+                figure: "bridge gets/s, pipelined depth 32", wanted: "≥ 100000",
+                measured: pipelined.map { String(format: "%.0f", $0) } ?? "not measured",
+                pass: pipelined.map { $0 >= 100_000 }))
         let p99 = report.liveness?.p99Milliseconds
-        targets.append(Report.Target(figure: "liveness p99", wanted: "≤ 100 ms",
-                                     measured: p99.map { String(format: "%.1f ms", $0) } ?? "not measured",
-                                     pass: p99.map { $0 <= 100 }))
-        ratio("ukfs + shared line 1 thread / the mount holding the line", 0.8,
-              report.row(shared).flatMap { client in report.row(holding).map { client.oneThread / $0.oneThread } })
+        targets.append(
+            Report.Target(
+                figure: "liveness p99", wanted: "≤ 100 ms",
+                measured: p99.map { String(format: "%.1f ms", $0) } ?? "not measured",
+                pass: p99.map { $0 <= 100 }))
+        ratio(
+            "ukfs + shared line 1 thread / the mount holding the line", 0.8,
+            report.row(shared).flatMap { client in report.row(holding).map { client.oneThread / $0.oneThread } })
         ratio("ukfs get while mounted / with nothing holding the line", 1.5, report.shared?.getRatio, atLeast: false)
-        ratio("\(report.shared?.clients ?? 8) clients × \(report.shared?.entries ?? 50) entries: guest requests per client GET", 0.3,
-              report.shared?.mergeRatio, atLeast: false)
-        ratio("8 clients: longest wait / one client's round trip", 2.0,
-              report.shared.map { $0.maxMicroseconds / max($0.soloMicroseconds, 1) }, atLeast: false)
+        ratio(
+            "\(report.shared?.clients ?? 8) clients × \(report.shared?.entries ?? 50) entries: guest requests per client GET", 0.3,
+            report.shared?.mergeRatio, atLeast: false)
+        ratio(
+            "8 clients: longest wait / one client's round trip", 2.0,
+            report.shared.map { $0.maxMicroseconds / max($0.soloMicroseconds, 1) }, atLeast: false)
         ratio("reads through a share: quiet / while others flood it", 2.0, report.shared?.floodSlowdown, atLeast: false)
         let rss = report.peakRSSBytes.map { Double($0) / 1_048_576 }
-        targets.append(Report.Target(figure: "daemon peak RSS, \(report.walk?.entries ?? 0) entries walked", wanted: "≤ 32 MiB",
-                                     measured: rss.map { String(format: "%.1f MiB", $0) } ?? "not measured",
-                                     pass: rss.map { $0 <= 32 }))
+        targets.append(
+            Report.Target(
+                figure: "daemon peak RSS, \(report.walk?.entries ?? 0) entries walked", wanted: "≤ 32 MiB",
+                measured: rss.map { String(format: "%.1f MiB", $0) } ?? "not measured",
+                pass: rss.map { $0 <= 32 }))
         return targets
     }
 }

@@ -26,7 +26,8 @@ enum Walk {
         for file in files where !file.withCString({ ReaderLoop.readOnce($0, buffer) }) {
             failures += 1
         }
-        return Result(files: files.count, findSeconds: findSeconds, readSeconds: Clock.seconds() - readStarted,
-                      failures: failures)
+        return Result(
+            files: files.count, findSeconds: findSeconds, readSeconds: Clock.seconds() - readStarted,
+            failures: failures)
     }
 }

@@ -18,8 +18,10 @@ struct Ukfs: AsyncParsableCommand {
             ls, get, set, watch and dump the errno the mount would give (2, 5, 13, 20, 21, 22, 27, 34). See ukfs(1), EXIT STATUS.
             """,
         version: version,
-        subcommands: [MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,
-                      LsCommand.self, GetCommand.self, SetCommand.self, WatchCommand.self, DumpCommand.self,
-                      ExportCommand.self, AttachCommand.self, ManualCommand.self]
+        subcommands: [
+            MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,
+            LsCommand.self, GetCommand.self, SetCommand.self, WatchCommand.self, DumpCommand.self,
+            ExportCommand.self, AttachCommand.self, ManualCommand.self,
+        ]
     )
 }

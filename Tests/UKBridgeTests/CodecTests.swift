@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import UKBridge
 
 @Suite("Protocol v1 codec against the test vectors")
@@ -59,8 +60,9 @@ struct CodecTests {
         }
         // Vectors with noise around the frame: compare with the frame inside the stream.
         let bytes = Array(out.readableBytesView)
-        #expect(vector.stream.windows(ofCount: bytes.count).contains { Array($0) == bytes } || vector.stream == bytes,
-                "encoder output \(bytes) is not in the vector")
+        #expect(
+            vector.stream.windows(ofCount: bytes.count).contains { Array($0) == bytes } || vector.stream == bytes,
+            "encoder output \(bytes) is not in the vector")
     }
 
     @Test("a ref's encoded size is what encoding it writes")

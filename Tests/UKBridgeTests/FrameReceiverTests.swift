@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import UKBridge
 
 /// The receiver's cost and resync against hostile streams (docs/protocol.md §2.3).
@@ -18,8 +19,9 @@ struct FrameReceiverTests {
             let start = Int.random(in: 0..<bytes.count)
             let end = Int.random(in: start...bytes.count)
             let direct = bytes[start..<end].withUnsafeBytes { Checksum.crc16($0) }
-            #expect(Checksum.crc16(prefixAtStart: prefixes[start], prefixAtEnd: prefixes[end], count: end - start) == direct,
-                    "range \(start)..<\(end)")
+            #expect(
+                Checksum.crc16(prefixAtStart: prefixes[start], prefixAtEnd: prefixes[end], count: end - start) == direct,
+                "range \(start)..<\(end)")
         }
     }
 

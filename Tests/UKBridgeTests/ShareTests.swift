@@ -23,15 +23,18 @@ struct ShareTests {
             guard let made = mkdtemp(&template) else { throw CancellationError() }
             folder = String(cString: made)
             location = ShareLocation(folder: folder, name: "vm1")
-            server = try await SimulatorServer.start(store: SimulatedStore(name: "vm1"), unixSocketPath: folder + "/vm1.sock",
-                                                     group: group, logger: logger, oneClient: true)
-            holder = try await LineConnector.connect(LineTarget(address: .unix(path: folder + "/vm1.sock"), share: location),
-                                                     role: .holder, group: group, timeout: .seconds(2), logger: logger)
+            server = try await SimulatorServer.start(
+                store: SimulatedStore(name: "vm1"), unixSocketPath: folder + "/vm1.sock",
+                group: group, logger: logger, oneClient: true)
+            holder = try await LineConnector.connect(
+                LineTarget(address: .unix(path: folder + "/vm1.sock"), share: location),
+                role: .holder, group: group, timeout: .seconds(2), logger: logger)
         }
 
         func client(onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in }) async throws -> GuestLine {
-            try await LineConnector.connect(LineTarget(address: .unix(path: folder + "/vm1.sock"), share: location),
-                                            role: .holder, group: group, timeout: .seconds(2), logger: logger, onEvent: onEvent)
+            try await LineConnector.connect(
+                LineTarget(address: .unix(path: folder + "/vm1.sock"), share: location),
+                role: .holder, group: group, timeout: .seconds(2), logger: logger, onEvent: onEvent)
         }
 
         func stop() async {
@@ -99,7 +102,8 @@ struct ShareTests {
                     var ok = true
                     for _ in 0..<50 {
                         guard case .success(.get(let results)) = await client.connection.send(.get(refs), timeout: .seconds(2)),
-                              results.count == refs.count else { ok = false; continue }
+                            results.count == refs.count
+                        else { ok = false; continue }
                         ok = ok && results.allSatisfy { if case .value = $0 { true } else { false } }
                     }
                     return ok

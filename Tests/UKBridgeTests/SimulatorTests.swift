@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 import UKBridge
+
 @testable import UKSimulator
 
 @Suite("The simulated store")
@@ -23,9 +24,12 @@ struct SimulatorTests {
         let count = EntryRef.staticEntry(lib: SimulatedStore.appsim, entry: 1)
         #expect(store.set(count, .unsigned(.u8, 3)) == 0)
         #expect(store.set(count, .unsigned(.u8, 1)) == 0)
-        #expect(seen.events.map { "\($0.kind) \(String(decoding: $0.name, as: UTF8.self)) \($0.generation)" }
+        #expect(
+            seen.events.map { "\($0.kind) \(String(decoding: $0.name, as: UTF8.self)) \($0.generation)" }
                 == ["created netdev1 2", "created netdev2 3", "released netdev2 4", "released netdev1 5"])
-        #expect(store.set(EntryRef.staticEntry(lib: SimulatedStore.appsim, entry: 2), .charp(Array(repeating: 0x61, count: 64))) == WireErrno.ERANGE)
+        #expect(
+            store.set(EntryRef.staticEntry(lib: SimulatedStore.appsim, entry: 2), .charp(Array(repeating: 0x61, count: 64)))
+                == WireErrno.ERANGE)
         #expect(store.set(EntryRef.staticEntry(lib: SimulatedStore.libukalloc, entry: 1), .unsigned(.u64, 1)) == WireErrno.EACCES)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UKBridge
 
 @Suite("What users write into entry files")

@@ -10,8 +10,10 @@ struct BehaviourTests {
         let guest = try Instance(backend).mount()
         defer { guest.stop() }
         let root = guest.sh("ls -A \"$M\"").stdout.split(separator: "\n").map(String.init)
-        for name in [".ukfs", "libukalloc", "libukfalloc", "libuknetdev", "libukprint", "libuksched", "appsim",
-                     "net", "memory", "sched", "print"] {
+        for name in [
+            ".ukfs", "libukalloc", "libukfalloc", "libuknetdev", "libukprint", "libuksched", "appsim",
+            "net", "memory", "sched", "print",
+        ] {
             #expect(root.contains(name), "ls lacks \(name): \(root)")
         }
         #expect(guest.sh("readlink \"$M/net\"").stdout == "libuknetdev\n")
@@ -77,9 +79,10 @@ struct BehaviourTests {
         #expect(guest.sh("ls \"$M/net\"").stdout == "eth0\neth1\neth2\nnetdev0\nnetdev1\nnetdev2\n")
         #expect(guest.sh("cat \"$M/net/eth2/rx_bytes\"").status == 0)
         #expect(guest.sh("echo 1 > \"$M/appsim/netdev_count\"").status == 0)
-        #expect(Shell.eventually(within: 1) {
-            guest.sh("stat \"$M/net/netdev2\"").stderr.contains("No such file or directory")
-        })
+        #expect(
+            Shell.eventually(within: 1) {
+                guest.sh("stat \"$M/net/netdev2\"").stderr.contains("No such file or directory")
+            })
         #expect(guest.sh("stat \"$M/net/eth2\"").status != 0)
         #expect(guest.sh("ls \"$M/net\"").stdout == "eth0\nnetdev0\n")
         #expect(Int(guest.read(".ukfs/generation").dropLast()) ?? 0 >= 5)

@@ -13,9 +13,11 @@ struct BenchTests {
         defer { unlink(json) }
         let result = Shell.run([Self.bench, "--quick", "--no-agent", "--json", json], timeout: 300)
         #expect(result.status == 0, "\(result)")
-        for heading in ["| ukfs + simulator |", "| ukfs + shared line |", "one guest line, shared", "| ukfs constant (floor) |",
-                        "| /proc/uptime |", "| tmpfs file |",
-                        "| warm (second) |", "| pipelined, depth 32 |", "liveness:", "memory:", "| liveness p99 |"] {
+        for heading in [
+            "| ukfs + simulator |", "| ukfs + shared line |", "one guest line, shared", "| ukfs constant (floor) |",
+            "| /proc/uptime |", "| tmpfs file |",
+            "| warm (second) |", "| pipelined, depth 32 |", "liveness:", "memory:", "| liveness p99 |",
+        ] {
             #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
         }
         #expect(!result.stdout.contains("failed)"), "\(result.stdout)")
@@ -28,12 +30,17 @@ struct BenchTests {
     func fleetBench() throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ukfs-bench-fleet-\(getpid()).json").path
         defer { unlink(json) }
-        let result = Shell.run([Self.bench, "--fleet", "--quick", "--fleet-sizes", "4,12", "--export-sizes", "4,12",
-                                "--json", json], timeout: 300)
+        let result = Shell.run(
+            [
+                Self.bench, "--fleet", "--quick", "--fleet-sizes", "4,12", "--export-sizes", "4,12",
+                "--json", json,
+            ], timeout: 300)
         #expect(result.status == 0, "\(result)")
-        for heading in ["density: one `ukfs mount --all`", "| RSS idle (KiB) |", "| `ls` of the root (ms) |",
-                        "density: one `ukfs export --all`", "instances come and go", "| mount threads, idle: 4 → 12 instances |",
-                        "| scrape time per instance: 12 / 4 |", "worst plateau vs the first"] {
+        for heading in [
+            "density: one `ukfs mount --all`", "| RSS idle (KiB) |", "| `ls` of the root (ms) |",
+            "density: one `ukfs export --all`", "instances come and go", "| mount threads, idle: 4 → 12 instances |",
+            "| scrape time per instance: 12 / 4 |", "worst plateau vs the first",
+        ] {
             #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
         }
         #expect(!result.stdout.contains("not measured") && !result.stdout.contains("failed"), "\(result.stdout)")

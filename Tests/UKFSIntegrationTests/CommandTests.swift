@@ -56,9 +56,10 @@ struct CommandTests {
         #expect(!server.isEmpty)
         #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
         #expect(!guest.isMountedInKernel)
-        #expect(Shell.eventually(within: 5) {
-            Shell.run("pgrep -f 'ukfs mount vm1 \(guest.mountpoint) --foreground'").stdout.isEmpty
-        })
+        #expect(
+            Shell.eventually(within: 5) {
+                Shell.run("pgrep -f 'ukfs mount vm1 \(guest.mountpoint) --foreground'").stdout.isEmpty
+            })
         let again = guest.ukfs(["umount", guest.mountpoint])
         #expect(again.status != 0 && again.stderr.contains("not a mountpoint"), "\(again)")
     }

@@ -42,16 +42,18 @@ struct CompletionTests {
         try "#!/bin/sh\n[ \"$1\" = ps ] || exit 2\necho '[{\"machine id\":\"0a1b2c\",\"name\":\"web\"}]'\n"
             .write(toFile: bin + "/kraft", atomically: true, encoding: .utf8)
         chmod(bin + "/kraft", 0o755)
-        let replies = try Self.complete(guest, [
-            ["ukfs", "get", ""],
-            ["ukfs", "get", "vm1", "ne"],
-            ["ukfs", "get", "vm1", "net/eth0/rx_b"],
-            ["ukfs", "watch", "vm1", "net/eth0/rx_bytes", "memory/cur_mem_f"],
-            ["ukfs", "set", "vm1", "print/con"],
-            ["ukfs", "mount", "vm1", guest.mountpoint, "-o", "ro,wa"],
-            ["ukfs", "mount", "v"],
-            ["ukfs", "ex"],
-        ], path: bin + ":")
+        let replies = try Self.complete(
+            guest,
+            [
+                ["ukfs", "get", ""],
+                ["ukfs", "get", "vm1", "ne"],
+                ["ukfs", "get", "vm1", "net/eth0/rx_b"],
+                ["ukfs", "watch", "vm1", "net/eth0/rx_bytes", "memory/cur_mem_f"],
+                ["ukfs", "set", "vm1", "print/con"],
+                ["ukfs", "mount", "vm1", guest.mountpoint, "-o", "ro,wa"],
+                ["ukfs", "mount", "v"],
+                ["ukfs", "ex"],
+            ], path: bin + ":")
         #expect(replies.count == 8, "\(replies)")
         guard replies.count == 8 else { return }
         #expect(replies[0] == ["vm1", "web"], "registry, then KraftKit")
@@ -69,11 +71,13 @@ struct CompletionTests {
         let guest = try Instance()
         defer { guest.stop() }
         try guest.mount()
-        let replies = try Self.complete(guest, [
-            ["ukfs", "umount", ""],
-            ["ukfs", "ls", "vm1", "mem"],
-            ["ukfs", "dump", "vm1", "libuksched/cpu0/cpu_time_t"],
-        ])
+        let replies = try Self.complete(
+            guest,
+            [
+                ["ukfs", "umount", ""],
+                ["ukfs", "ls", "vm1", "mem"],
+                ["ukfs", "dump", "vm1", "libuksched/cpu0/cpu_time_t"],
+            ])
         #expect(replies.count == 3, "\(replies)")
         guard replies.count == 3 else { return }
         #expect(replies[0].contains(guest.mountpoint), "\(replies[0])")

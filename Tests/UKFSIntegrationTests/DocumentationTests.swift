@@ -21,10 +21,13 @@ struct DocumentationTests {
 
     @Test("a usage error is argument-parser's three lines and exit 64; the README says so")
     func usageErrors() throws {
-        for arguments in [["mount", "vm1"], ["get"], ["mount", "--all", "/a", "/b"], ["export"], ["watch", "vm1", "x", "--count", "many"]] {
+        for arguments in [
+            ["mount", "vm1"], ["get"], ["mount", "--all", "/a", "/b"], ["export"], ["watch", "vm1", "x", "--count", "many"],
+        ] {
             let result = Shell.run([Paths.ukfs] + arguments)
             let lines = result.stderr.split(separator: "\n")
-            #expect(result.status == 64 && lines.first?.hasPrefix("Error: ") == true
+            #expect(
+                result.status == 64 && lines.first?.hasPrefix("Error: ") == true
                     && lines.contains { $0.hasPrefix("Usage: ukfs ") }, "\(arguments): \(result)")
         }
         let readme = try String(contentsOfFile: Paths.packageRoot + "/README.md", encoding: .utf8)
@@ -40,14 +43,17 @@ struct DocumentationTests {
         let page = Shell.run([Paths.ukfs, "manual"])
         #expect(page.status == 0 && page.stdout.hasPrefix(".TH UKFS 1 "), "\(page.stderr)")
         try page.stdout.write(toFile: folder + "/ukfs.1", atomically: true, encoding: .utf8)
-        let rendered = Shell.run("MANWIDTH=100 man --warnings -l '\(folder)/ukfs.1' | col -b",
-                                 environment: ["LANG": "C.UTF-8", "MAN_KEEP_FORMATTING": ""])
+        let rendered = Shell.run(
+            "MANWIDTH=100 man --warnings -l '\(folder)/ukfs.1' | col -b",
+            environment: ["LANG": "C.UTF-8", "MAN_KEEP_FORMATTING": ""])
         #expect(rendered.status == 0 && rendered.stderr.isEmpty, "\(rendered.stderr)")
         let text = rendered.stdout
-        for expected in ["EXIT STATUS", "64 (EX_USAGE)", "34 (ERANGE)", "2 (ENOENT)", "130", "MOUNT OPTIONS",
-                         "ADDRESSES", "fc-vsock:PATH:PORT", "x-systemd.automount", "ukfs umount",
-                         // Characters argument-parser's own generator drops.
-                         "ukfs — Mount a running", "(MOUNTPOINT/NAME/…)", "path → value"] {
+        for expected in [
+            "EXIT STATUS", "64 (EX_USAGE)", "34 (ERANGE)", "2 (ENOENT)", "130", "MOUNT OPTIONS",
+            "ADDRESSES", "fc-vsock:PATH:PORT", "x-systemd.automount", "ukfs umount",
+            // Characters argument-parser's own generator drops.
+            "ukfs — Mount a running", "(MOUNTPOINT/NAME/…)", "path → value",
+        ] {
             #expect(text.contains(expected), "the rendered page lacks \(expected)")
         }
         #expect(!text.contains("ukfs-bench") && !text.contains("ukfs manual"), "a page for ukfs only")

@@ -18,11 +18,13 @@ struct ExamplesTests {
         let rates = lines.filter { $0.hasPrefix("rx ") }
         #expect(rates.count == 2 && rates.allSatisfy { (Int($0.split(separator: " ")[1]) ?? 0) > 0 }, "\(alerting)")
         #expect(lines.filter { $0.hasPrefix("ALERT vm1: cur_mem_free ") }.count == 2, "\(alerting)")
-        let calm = Shell.run(["\(Self.examples)/ukstore-monitor.sh", "vm1", "eth0", "0", "0.2", "1"],
-                             environment: guest.environment.merging(environment) { $1 }, timeout: 30)
+        let calm = Shell.run(
+            ["\(Self.examples)/ukstore-monitor.sh", "vm1", "eth0", "0", "0.2", "1"],
+            environment: guest.environment.merging(environment) { $1 }, timeout: 30)
         #expect(calm.status == 0 && !calm.stdout.contains("ALERT") && calm.stdout.hasPrefix("rx "), "\(calm)")
-        let missing = Shell.run(["\(Self.examples)/ukstore-monitor.sh", "vm1", "eth7"],
-                                environment: guest.environment.merging(environment) { $1 }, timeout: 30)
+        let missing = Shell.run(
+            ["\(Self.examples)/ukstore-monitor.sh", "vm1", "eth7"],
+            environment: guest.environment.merging(environment) { $1 }, timeout: 30)
         #expect(missing.status == 2 && missing.stderr.contains("net/eth7/rx_bytes: No such file or directory"), "\(missing)")
     }
 
@@ -32,8 +34,9 @@ struct ExamplesTests {
         #expect(result.status == 0, "\(result)")
     }
 
-    @Test("the systemd unit verifies, states its security score, and its ExecStart tells systemd READY, STATUS and STOPPING",
-          arguments: [true, false])
+    @Test(
+        "the systemd unit verifies, states its security score, and its ExecStart tells systemd READY, STATUS and STOPPING",
+        arguments: [true, false])
     func systemdUnit(abstractSocket: Bool) throws {
         let guest = try Instance()
         defer { guest.stop() }
@@ -59,12 +62,14 @@ struct ExamplesTests {
             .replacingOccurrences(of: "%i", with: "vm1")
         // Started before the VM, as at boot: it mounts, says READY=1 and why it waits.
         let notify = try NotifyListener(abstract: abstractSocket, folder: guest.folder)
-        let service = try BackgroundProcess(["/bin/bash", "-c", "exec " + command],
-                                            environment: guest.environment.merging(["NOTIFY_SOCKET": notify.address]) { $1 },
-                                            outputPath: guest.folder + "/unit.out")
+        let service = try BackgroundProcess(
+            ["/bin/bash", "-c", "exec " + command],
+            environment: guest.environment.merging(["NOTIFY_SOCKET": notify.address]) { $1 },
+            outputPath: guest.folder + "/unit.out")
         let ready = notify.message(within: 20) { $0 == "READY=1" }
-        #expect(ready?.contains { $0.hasPrefix("STATUS=vm1 at \(guest.mountpoint): disconnected: no such socket") } == true,
-                "\(notify.received) \(service.output)")
+        #expect(
+            ready?.contains { $0.hasPrefix("STATUS=vm1 at \(guest.mountpoint): disconnected: no such socket") } == true,
+            "\(notify.received) \(service.output)")
         #expect(guest.isMountedInKernel)
         try guest.startGuest()
         #expect(notify.message(within: 20) { $0 == "STATUS=vm1 at \(guest.mountpoint): connected" } != nil, "\(notify.received)")

@@ -6,10 +6,12 @@ import Testing
 struct ExportTests {
     /// Starts `ukfs export ARGS --listen 127.0.0.1:0`; returns it and its metrics URL.
     static func export(_ guest: Instance, _ arguments: [String]) throws -> (BackgroundProcess, String) {
-        let process = try BackgroundProcess([Paths.ukfs, "export"] + arguments + ["--listen", "127.0.0.1:0"],
-                                            environment: guest.environment, outputPath: guest.folder + "/export.out")
+        let process = try BackgroundProcess(
+            [Paths.ukfs, "export"] + arguments + ["--listen", "127.0.0.1:0"],
+            environment: guest.environment, outputPath: guest.folder + "/export.out")
         guard let rest = process.line(startingWith: "ukfs: exporting "),
-              let url = rest.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+            let url = rest.split(separator: " ").first(where: { $0.hasPrefix("http://") })
+        else {
             process.stop()
             throw FixtureError("ukfs export did not say where it listens: \(process.output)")
         }
@@ -25,8 +27,9 @@ struct ExportTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
     }
 
-    @Test("promtool accepts the export; entries are samples with ukstore_instance, library, object; counters, gauges and units as node_exporter's",
-          arguments: Backend.allCases)
+    @Test(
+        "promtool accepts the export; entries are samples with ukstore_instance, library, object; counters, gauges and units as node_exporter's",
+        arguments: Backend.allCases)
     func exposition(backend: Backend) throws {
         let guest = try Instance(backend)
         defer { guest.stop() }
@@ -42,13 +45,17 @@ struct ExportTests {
         #expect(text.contains("# TYPE ukstore_tot_nb_allocs_total counter\n"))
         #expect(text.contains("# TYPE ukstore_cur_mem_free_bytes gauge\n"))
         // node_exporter's counters for the same figures: errors, fifo overruns, CPU time (in seconds).
-        for counter in ["ukstore_rx_errors_total", "ukstore_tx_fifo_total", "ukstore_cpu_time_seconds_total",
-                        "ukstore_cpu_idle_seconds_total", "ukstore_sched_count_total", "ukstore_nb_enomem_total"] {
+        for counter in [
+            "ukstore_rx_errors_total", "ukstore_tx_fifo_total", "ukstore_cpu_time_seconds_total",
+            "ukstore_cpu_idle_seconds_total", "ukstore_sched_count_total", "ukstore_nb_enomem_total",
+        ] {
             #expect(text.contains("# TYPE \(counter) counter\n"), "\(counter)")
         }
         // What a user can set is a gauge; sizes and memory are in bytes; times in seconds.
-        for gauge in ["ukstore_netdevs", "ukstore_console_lvl", "ukstore_last_alloc_size_bytes",
-                      "ukstore_total_memory_bytes", "ukstore_uptime_seconds"] {
+        for gauge in [
+            "ukstore_netdevs", "ukstore_console_lvl", "ukstore_last_alloc_size_bytes",
+            "ukstore_total_memory_bytes", "ukstore_uptime_seconds",
+        ] {
             #expect(text.contains("# TYPE \(gauge) gauge\n"), "\(gauge)")
         }
         #expect(!text.contains("ukstore_netdev_count"))
@@ -57,7 +64,9 @@ struct ExportTests {
         let cpu = Self.value(text, "ukstore_cpu_time_seconds_total{ukstore_instance=\"vm1\",library=\"libuksched\",object=\"cpu0\"}") ?? -1
         #expect(uptime > 0 && uptime < 3600 && cpu >= 0 && cpu < 3600, "seconds, not ms or ns: \(uptime) \(cpu)")
         #expect(Self.value(text, "ukfs_build_info{version=\"0.1.0\",protocol=\"1\"}") == 1, "\(text)")
-        #expect(Self.value(text, "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}") != nil, "\(text)")
+        #expect(
+            Self.value(text, "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}") != nil,
+            "\(text)")
         #expect(Self.value(text, "ukstore_console_lvl{ukstore_instance=\"vm1\",library=\"libukprint\"}") == 3)
         #expect(!text.contains("hostname"), "charp entries have no number to export")
         #expect(Self.value(text, "ukfs_up{ukstore_instance=\"vm1\"}") == 1)
@@ -77,7 +86,10 @@ struct ExportTests {
         #expect(!Self.scrape(url).contains("object=\"netdev2\""))
         // The simulator serves many hosts at once, so the exporter and ukfs set can share it.
         #expect(guest.ukfs(["set", "vm1", "appsim/netdev_count", "3"]).status == 0)
-        #expect(Shell.eventually(within: 5) { Self.scrape(url).contains("ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\"}") })
+        #expect(
+            Shell.eventually(within: 5) {
+                Self.scrape(url).contains("ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\"}")
+            })
     }
 
     @Test("--all exports every registered instance, as they come and go; one down is ukfs_up 0")
@@ -89,8 +101,9 @@ struct ExportTests {
         defer { export.stop() }
         #expect(Self.value(Self.scrape(url), "ukfs_up{ukstore_instance=\"vm1\"}") == 1)
         // A second instance registers in the same registry.
-        let second = try BackgroundProcess([Paths.ukfs, "sim", "vm2", "--log-level", "warning"], environment: first.environment,
-                                           outputPath: first.folder + "/vm2.out")
+        let second = try BackgroundProcess(
+            [Paths.ukfs, "sim", "vm2", "--log-level", "warning"], environment: first.environment,
+            outputPath: first.folder + "/vm2.out")
         #expect(Shell.eventually(within: 10) { Self.value(Self.scrape(url), "ukfs_up{ukstore_instance=\"vm2\"}") == 1 })
         second.stop()
         #expect(Shell.eventually(within: 10) { !Self.scrape(url).contains("instance=\"vm2\"") })
@@ -125,37 +138,45 @@ struct ExportTests {
         let port = try #require(url.split(separator: ":").last?.split(separator: "/").first.map(String.init))
         // 100 idle clients: the first 64 are kept, the rest closed at once (read gives EOF). Waits
         // for the 36 closes (a loaded machine may take a while), then counts any further one.
-        let idle = Shell.run(["/usr/bin/python3", "-c", """
-            import select, socket, time
-            conns = [socket.create_connection(("127.0.0.1", \(port))) for _ in range(100)]
-            closed = set()
-            def collect(wait):
-                open_ = [c for c in conns if c not in closed]
-                for c in select.select(open_, [], [], wait)[0]:
-                    try:
-                        if c.recv(1) == b"": closed.add(c)
-                    except ConnectionError:
-                        closed.add(c)
-            give_up = time.monotonic() + 25
-            while len(closed) < 36 and time.monotonic() < give_up:
-                collect(0.2)
-            collect(0)
-            print(len(closed))
-            """], timeout: 30)
+        let idle = Shell.run(
+            [
+                "/usr/bin/python3", "-c",
+                """
+                import select, socket, time
+                conns = [socket.create_connection(("127.0.0.1", \(port))) for _ in range(100)]
+                closed = set()
+                def collect(wait):
+                    open_ = [c for c in conns if c not in closed]
+                    for c in select.select(open_, [], [], wait)[0]:
+                        try:
+                            if c.recv(1) == b"": closed.add(c)
+                        except ConnectionError:
+                            closed.add(c)
+                give_up = time.monotonic() + 25
+                while len(closed) < 36 and time.monotonic() < give_up:
+                    collect(0.2)
+                collect(0)
+                print(len(closed))
+                """,
+            ], timeout: 30)
         #expect(Int(idle.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == 36, "\(idle)")
         #expect(Self.scrape(url).contains("ukfs_up{ukstore_instance=\"vm1\"} 1"), "closed clients free their places")
-        let malformed = Shell.run(["/usr/bin/python3", "-c", """
-            import socket
-            c = socket.create_connection(("127.0.0.1", \(port)))
-            c.settimeout(5)
-            c.sendall(b"NOT HTTP AT ALL\\r\\n\\r\\n")
-            data = b""
-            while True:
-                chunk = c.recv(4096)
-                if not chunk: break
-                data += chunk
-            print(data.split(b"\\r\\n")[0].decode(), b"connection: close" in data.lower(), "closed")
-            """], timeout: 30)
+        let malformed = Shell.run(
+            [
+                "/usr/bin/python3", "-c",
+                """
+                import socket
+                c = socket.create_connection(("127.0.0.1", \(port)))
+                c.settimeout(5)
+                c.sendall(b"NOT HTTP AT ALL\\r\\n\\r\\n")
+                data = b""
+                while True:
+                    chunk = c.recv(4096)
+                    if not chunk: break
+                    data += chunk
+                print(data.split(b"\\r\\n")[0].decode(), b"connection: close" in data.lower(), "closed")
+                """,
+            ], timeout: 30)
         #expect(malformed.stdout == "HTTP/1.1 400 Bad Request True closed\n", "\(malformed)")
     }
 }

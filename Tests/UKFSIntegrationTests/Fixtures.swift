@@ -31,7 +31,8 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
     var description: String { rawValue }
 
     /// The C agent is built once per test run, with the same make rule a user runs.
-    private static let agentBuild: Shell.Output = Shell.run("make -s -C '\(Paths.packageRoot)/examples/unikraft/host' agent 2>&1", timeout: 300)
+    private static let agentBuild: Shell.Output = Shell.run(
+        "make -s -C '\(Paths.packageRoot)/examples/unikraft/host' agent 2>&1", timeout: 300)
 
     func command(name: String, socket: String) throws -> [String] {
         switch self {
@@ -76,8 +77,9 @@ final class Instance: @unchecked Sendable {
         registry = folder + "/registry"
         mountpoint = folder + "/mnt"
         socket = registry + "/" + name + ".sock"
-        try FileManager.default.createDirectory(atPath: registry, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: registry, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         try FileManager.default.createDirectory(atPath: mountpoint, withIntermediateDirectories: true)
     }
 

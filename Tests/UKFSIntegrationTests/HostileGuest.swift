@@ -132,12 +132,17 @@ final class HostileGuest: @unchecked Sendable {
     private func respond(_ fd: Int32, rid: UInt16, request: Request) {
         switch request {
         case .hello:
-            answer(fd, rid, .hello(HelloInfo(version: 1, maxPayload: 4096, maxBatch: 64, maxString: 1024,
-                                             bootID: bootID, generation: 1, name: Array("hostile".utf8))))
+            answer(
+                fd, rid,
+                .hello(
+                    HelloInfo(
+                        version: 1, maxPayload: 4096, maxBatch: 64, maxString: 1024,
+                        bootID: bootID, generation: 1, name: Array("hostile".utf8))))
         case .list(.root, _):
             var children = [ListedChild(kind: .library, id: 0, name: Array("libtest".utf8))]
             if behaviour == .evilNames {
-                let names: [[UInt8]] = ["a/b", "..", ".", "x\0y", "libtest", "good", "esc\u{1b}[31mred", "c1\u{9b}2J"].map { Array($0.utf8) }
+                let names: [[UInt8]] =
+                    ["a/b", "..", ".", "x\0y", "libtest", "good", "esc\u{1b}[31mred", "c1\u{9b}2J"].map { Array($0.utf8) }
                     + [[0x62, 0x61, 0x64, 0xFF, 0xFE]]   // not UTF-8
                 for (index, name) in names.enumerated() {
                     children.append(ListedChild(kind: .library, id: UInt64(10 + index), name: name))
@@ -145,12 +150,19 @@ final class HostileGuest: @unchecked Sendable {
             }
             answer(fd, rid, .list(ListPage(generation: 1, total: children.count, children: children)))
         case .list(.library(let lib), _):
-            guard lib == 0 || (behaviour == .evilNames && lib >= 10) else { return answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT)) }
-            answer(fd, rid, .list(ListPage(generation: 1, total: 3, children: [
-                ListedChild(kind: .entry, id: 1, type: .u64, access: .readable, name: Array("value".utf8)),
-                ListedChild(kind: .entry, id: 2, type: .u8, access: [.readable, .writable], name: Array("knob".utf8)),
-                ListedChild(kind: .entry, id: 3, type: .charp, access: [.readable, .writable], name: Array("label".utf8)),
-            ])))
+            guard lib == 0 || (behaviour == .evilNames && lib >= 10) else {
+                return answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT))
+            }
+            answer(
+                fd, rid,
+                .list(
+                    ListPage(
+                        generation: 1, total: 3,
+                        children: [
+                            ListedChild(kind: .entry, id: 1, type: .u64, access: .readable, name: Array("value".utf8)),
+                            ListedChild(kind: .entry, id: 2, type: .u8, access: [.readable, .writable], name: Array("knob".utf8)),
+                            ListedChild(kind: .entry, id: 3, type: .charp, access: [.readable, .writable], name: Array("label".utf8)),
+                        ])))
         case .list:
             answer(fd, rid, .failure(.list, errno: WireErrno.ENOENT))
         case .get(let refs):
@@ -160,8 +172,10 @@ final class HostileGuest: @unchecked Sendable {
                 case 1: .value(.unsigned(.u64, reads.add(1, ordering: .relaxed).newValue))
                 case 2: .value(.unsigned(.u8, UInt64(knob.load(ordering: .relaxed))))
                 case 3 where behaviour == .badStrings:
-                    .value(.charp(reads.add(1, ordering: .relaxed).newValue % 2 == 1
-                        ? [UInt8](repeating: 0x78, count: 2000) : Array("a\0b".utf8)))
+                    .value(
+                        .charp(
+                            reads.add(1, ordering: .relaxed).newValue % 2 == 1
+                                ? [UInt8](repeating: 0x78, count: 2000) : Array("a\0b".utf8)))
                 case 3: .value(.charp(label.withLock { $0 }))
                 default: .error(WireErrno.ENOENT)
                 }
@@ -213,8 +227,9 @@ final class HostileGuest: @unchecked Sendable {
     private func flood(_ fd: Int32) {
         var bytes: [UInt8] = []
         for index in 0..<2000 {
-            let event = ObjectEvent(kind: index % 2 == 0 ? .created : .released, lib: UInt64(index % 7),
-                                    object: UInt64(index), generation: UInt64(index + 2), name: Array("obj\(index)".utf8))
+            let event = ObjectEvent(
+                kind: index % 2 == 0 ? .created : .released, lib: UInt64(index % 7),
+                object: UInt64(index), generation: UInt64(index + 2), name: Array("obj\(index)".utf8))
             bytes += FrameEncoder.frame(event: event).readableBytesView
             bytes += FrameEncoder.frame(answer: .get([.value(.unsigned(.u64, 1))]), rid: UInt16(1000 + index)).readableBytesView
         }

@@ -8,7 +8,8 @@ struct IsolationMeasurements {
     /// The CPU seconds (user + system) a process has used so far.
     static func cpuSeconds(_ pid: String) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
         return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -41,7 +42,8 @@ struct IsolationMeasurements {
         let connectionsBefore = attacker.connectionsAccepted
         let underAttack = Self.cpuPercent(pid, over: 10)
         let attempts = attacker.connectionsAccepted - connectionsBefore
-        let reads = instance.sh("""
+        let reads = instance.sh(
+            """
             python3 - <<'PY'
             import time, os
             path = os.environ["M"] + "/vm1/net/eth0/rx_bytes"
@@ -62,7 +64,9 @@ struct IsolationMeasurements {
         if Shell.eventually(within: 30, { instance.sh("cat \"$M/vm2/libtest/knob\"").status == 0 }) {
             recovery = Date().timeIntervalSince(stopped)
         }
-        print("MEASURE fake-headers: \(reads.stdout.trimmingCharacters(in: .whitespacesAndNewlines)); daemon CPU idle \(String(format: "%.1f", idle)) %, under attack \(String(format: "%.1f", underAttack)) % of a core; attacker connections \(attempts) in 10 s; attacked instance reads again \(String(format: "%.2f", recovery)) s after the attack stopped")
+        print(
+            "MEASURE fake-headers: \(reads.stdout.trimmingCharacters(in: .whitespacesAndNewlines)); daemon CPU idle \(String(format: "%.1f", idle)) %, under attack \(String(format: "%.1f", underAttack)) % of a core; attacker connections \(attempts) in 10 s; attacked instance reads again \(String(format: "%.2f", recovery)) s after the attack stopped"
+        )
     }
 
     @Test("handshake-then-close guest: reconnects per second after 10 s, log lines per minute")
@@ -79,7 +83,9 @@ struct IsolationMeasurements {
         let cpu = Self.cpuPercent(pid, over: 20)
         let after30 = guest.connectionsAccepted
         let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count
-        print("MEASURE flapping: \(after10) connections in the first 10 s, \(String(format: "%.2f", Double(after30 - after10) / 20)) reconnects/s from 10 s to 30 s; \(lines) log lines in 30 s (info level) = \(lines * 2) per minute; daemon CPU \(String(format: "%.1f", cpu)) %")
+        print(
+            "MEASURE flapping: \(after10) connections in the first 10 s, \(String(format: "%.2f", Double(after30 - after10) / 20)) reconnects/s from 10 s to 30 s; \(lines) log lines in 30 s (info level) = \(lines * 2) per minute; daemon CPU \(String(format: "%.1f", cpu)) %"
+        )
     }
 
     @Test("time from a signal to the end of each command")

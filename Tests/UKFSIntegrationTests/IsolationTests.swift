@@ -24,7 +24,8 @@ struct IsolationTests {
         let attacked = instance.sh("cat \"$M/vm2/libtest/value\"", timeout: 30)
         #expect(attacked.status != 0 && attacked.stderr.contains("Input/output error"), "EIO within the bound: \(attacked)")
         // 300 reads of the well-behaved instance while the attack runs: none may fail.
-        let reads = instance.sh("""
+        let reads = instance.sh(
+            """
             failed=0
             for i in $(seq 300); do cat "$M/vm1/net/eth0/rx_bytes" >/dev/null || failed=$((failed + 1)); done
             echo $failed
@@ -37,8 +38,9 @@ struct IsolationTests {
         #expect(attempts >= 1 && attempts < 60, "\(attempts) connections during the attack")
 
         attacker.attacking.store(false, ordering: .relaxed)
-        #expect(Shell.eventually(within: 10) { instance.sh("cat \"$M/vm2/libtest/knob\"").stdout == "1\n" },
-                "the attacked instance reads again once its guest behaves")
+        #expect(
+            Shell.eventually(within: 10) { instance.sh("cat \"$M/vm2/libtest/knob\"").stdout == "1\n" },
+            "the attacked instance reads again once its guest behaves")
         #expect(instance.sh("cat \"$M/vm1/libukprint/console_lvl\"").stdout == "3\n")
     }
 

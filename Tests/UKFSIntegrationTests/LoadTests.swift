@@ -63,44 +63,49 @@ struct LoadTests {
         @Sendable func fail(_ what: String) { unexpected.withLock { if $0.count < 20 { $0.append(what) } } }
 
         var threads: [Thread] = []
-        let stable = ["\(mnt)/net/eth0/rx_bytes", "\(mnt)/libukprint/console_lvl", "\(mnt)/libukalloc/cur_mem_free",
-                      "\(mnt)/libuksched/cpu1/sched_count", "\(mnt)/appsim/hostname"]
+        let stable = [
+            "\(mnt)/net/eth0/rx_bytes", "\(mnt)/libukprint/console_lvl", "\(mnt)/libukalloc/cur_mem_free",
+            "\(mnt)/libuksched/cpu1/sched_count", "\(mnt)/appsim/hostname",
+        ]
         let churned = ["\(mnt)/libuknetdev/netdev2/tx_bytes", "\(mnt)/net/eth3/rx_packets"]
         for reader in 0..<16 {
-            threads.append(Thread {
-                var index = reader
-                while !stop.load(ordering: .relaxed) {
-                    index += 1
-                    if index % 4 == 0 {
-                        // Objects that come and go: ENOENT is the right answer while they are gone.
-                        let status = Self.readFile(churned[index % churned.count])
-                        if status != 0 && status != ENOENT { fail("read of a churned object: \(String(cString: strerror(status)))") }
-                    } else {
-                        let status = Self.readFile(stable[index % stable.count])
-                        if status != 0 { fail("read \(stable[index % stable.count]): \(String(cString: strerror(status)))") }
+            threads.append(
+                Thread {
+                    var index = reader
+                    while !stop.load(ordering: .relaxed) {
+                        index += 1
+                        if index % 4 == 0 {
+                            // Objects that come and go: ENOENT is the right answer while they are gone.
+                            let status = Self.readFile(churned[index % churned.count])
+                            if status != 0 && status != ENOENT { fail("read of a churned object: \(String(cString: strerror(status)))") }
+                        } else {
+                            let status = Self.readFile(stable[index % stable.count])
+                            if status != 0 { fail("read \(stable[index % stable.count]): \(String(cString: strerror(status)))") }
+                        }
+                        operations.add(1, ordering: .relaxed)
                     }
+                })
+        }
+        threads.append(
+            Thread {
+                var level = 0
+                while !stop.load(ordering: .relaxed) {
+                    level = (level + 1) % 8
+                    let status = Self.writeFile("\(mnt)/libukprint/console_lvl", "\(level)\n")
+                    if status != 0 { fail("write console_lvl: \(String(cString: strerror(status)))") }
                     operations.add(1, ordering: .relaxed)
                 }
             })
-        }
-        threads.append(Thread {
-            var level = 0
-            while !stop.load(ordering: .relaxed) {
-                level = (level + 1) % 8
-                let status = Self.writeFile("\(mnt)/libukprint/console_lvl", "\(level)\n")
-                if status != 0 { fail("write console_lvl: \(String(cString: strerror(status)))") }
-                operations.add(1, ordering: .relaxed)
-            }
-        })
-        threads.append(Thread {
-            var count = 1
-            while !stop.load(ordering: .relaxed) {
-                count = count % 4 + 1
-                let status = Self.writeFile("\(mnt)/appsim/netdev_count", "\(count)\n")
-                if status != 0 { fail("write netdev_count: \(String(cString: strerror(status)))") }
-                usleep(20_000)
-            }
-        })
+        threads.append(
+            Thread {
+                var count = 1
+                while !stop.load(ordering: .relaxed) {
+                    count = count % 4 + 1
+                    let status = Self.writeFile("\(mnt)/appsim/netdev_count", "\(count)\n")
+                    if status != 0 { fail("write netdev_count: \(String(cString: strerror(status)))") }
+                    usleep(20_000)
+                }
+            })
         threads.forEach { $0.start() }
         let warmUp = min(2, Self.seconds / 4)
         usleep(UInt32(warmUp * 1_000_000))

@@ -10,9 +10,12 @@ struct MetadataTests {
         defer { guest.stop() }
         let rx = guest.sh("cd \"$M\" && getfattr -d --absolute-names net/eth0/rx_bytes")
         #expect(rx.status == 0, "\(rx)")
-        #expect(rx.stdout == "# file: net/eth0/rx_bytes\nuser.ukstore.access=\"r-\"\nuser.ukstore.id=\"0x10\"\nuser.ukstore.type=\"u64\"\n\n",
-                "\(rx)")
-        let level = guest.sh("getfattr --only-values -n user.ukstore.access \"$M/print/console_lvl\"; echo; getfattr --only-values -n user.ukstore.type \"$M/print/console_lvl\"")
+        #expect(
+            rx.stdout == "# file: net/eth0/rx_bytes\nuser.ukstore.access=\"r-\"\nuser.ukstore.id=\"0x10\"\nuser.ukstore.type=\"u64\"\n\n",
+            "\(rx)")
+        let level = guest.sh(
+            "getfattr --only-values -n user.ukstore.access \"$M/print/console_lvl\"; echo; getfattr --only-values -n user.ukstore.type \"$M/print/console_lvl\""
+        )
         #expect(level.stdout == "rw\nu8", "\(level)")
     }
 

@@ -88,9 +88,10 @@ struct MountAllTests {
         #expect(instance.ukfs(["umount", instance.mountpoint]).status == 0)
         instance.mounted = false
         #expect(!instance.isMountedInKernel)
-        #expect(Shell.eventually(within: 5) {
-            Shell.run("pgrep -f 'ukfs mount --all \(instance.mountpoint) --foreground'").stdout.isEmpty
-        })
+        #expect(
+            Shell.eventually(within: 5) {
+                Shell.run("pgrep -f 'ukfs mount --all \(instance.mountpoint) --foreground'").stdout.isEmpty
+            })
     }
 
     @Test("an instance whose guest dies keeps its folder, disconnected, until its socket is removed")
@@ -119,7 +120,9 @@ struct MountAllTests {
         defer { instance.stop() }
         try instance.startGuest()
         let foreign = instance.registry + "/theirs.sock"
-        let made = Shell.run("python3 -c 'import os, socket; s=socket.socket(socket.AF_UNIX); s.bind(\"\(foreign)\"); s.listen(); os.chown(\"\(foreign)\", 65534, 65534)'")
+        let made = Shell.run(
+            "python3 -c 'import os, socket; s=socket.socket(socket.AF_UNIX); s.bind(\"\(foreign)\"); s.listen(); os.chown(\"\(foreign)\", 65534, 65534)'"
+        )
         #expect(made.status == 0, "\(made)")
         _ = FileManager.default.createFile(atPath: instance.registry + "/plain.sock", contents: Data())
         try mountAll(instance)

@@ -27,8 +27,9 @@ struct MountHelperTests {
             trap 'umount -l "$M" 2>/dev/null; true' EXIT
             \(script)
             """
-        return Shell.run(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/bash", "-c", wrapped],
-                         environment: guest.environment.merging(["M": guest.mountpoint]) { $1 }, timeout: 60)
+        return Shell.run(
+            ["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/bash", "-c", wrapped],
+            environment: guest.environment.merging(["M": guest.mountpoint]) { $1 }, timeout: 60)
     }
 
     @Test("scripts/install puts the command and its completions under the prefix")
@@ -36,8 +37,10 @@ struct MountHelperTests {
         let guest = try Instance()
         defer { guest.stop() }
         let prefix = try Self.install(guest)
-        for file in ["bin/ukfs", "share/bash-completion/completions/ukfs", "share/zsh/site-functions/_ukfs",
-                     "share/fish/vendor_completions.d/ukfs.fish"] {
+        for file in [
+            "bin/ukfs", "share/bash-completion/completions/ukfs", "share/zsh/site-functions/_ukfs",
+            "share/fish/vendor_completions.d/ukfs.fish",
+        ] {
             #expect(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file)")
         }
         let usage = Shell.run(["\(Paths.packageRoot)/scripts/install", "--frobnicate"])
@@ -50,7 +53,9 @@ struct MountHelperTests {
         defer { guest.stop() }
         try guest.startGuest()
         let prefix = try Self.install(guest)
-        let result = Self.inNamespace(guest, prefix: prefix, """
+        let result = Self.inNamespace(
+            guest, prefix: prefix,
+            """
             mount -t fuse.ukfs vm1 "$M" -o nosuid,nodev,ro || exit 10
             findmnt -n -o SOURCE,FSTYPE,OPTIONS "$M"
             cat "$M/net/eth0/rx_bytes"
@@ -78,9 +83,12 @@ struct MountHelperTests {
         try guest.startGuest()
         let prefix = try Self.install(guest)
         let fstab = guest.folder + "/fstab"
-        try "# ukfs: the instance vm1, mounted on first access by systemd\nvm1 \(guest.mountpoint) fuse.ukfs noauto,nofail,_netdev,x-systemd.automount,x-systemd.mount-timeout=30,nosuid,nodev,noexec,noatime,comment=ukfs,log=\(guest.folder)/server.log 0 0\n"
+        try
+            "# ukfs: the instance vm1, mounted on first access by systemd\nvm1 \(guest.mountpoint) fuse.ukfs noauto,nofail,_netdev,x-systemd.automount,x-systemd.mount-timeout=30,nosuid,nodev,noexec,noatime,comment=ukfs,log=\(guest.folder)/server.log 0 0\n"
             .write(toFile: fstab, atomically: true, encoding: .utf8)
-        let result = Self.inNamespace(guest, prefix: prefix, """
+        let result = Self.inNamespace(
+            guest, prefix: prefix,
+            """
             mount --fstab '\(fstab)' "$M" || exit 10
             findmnt -n -o SOURCE,FSTYPE,OPTIONS "$M"
             cat "$M/.ukfs/state" "$M/memory/cur_mem_free"
@@ -95,7 +103,8 @@ struct MountHelperTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(result)\nserver log: \(log)")
         let flags = Set(lines.first?.split(separator: " ").last?.split(separator: ",").map(String.init) ?? [])
-        #expect(lines.first?.hasPrefix("vm1 ") == true && flags.isSuperset(of: ["noexec", "noatime", "nosuid", "nodev", "rw"]), "\(result)")
+        #expect(
+            lines.first?.hasPrefix("vm1 ") == true && flags.isSuperset(of: ["noexec", "noatime", "nosuid", "nodev", "rw"]), "\(result)")
         #expect(lines.count > 2 && lines[1] == "connected" && UInt64(lines[2]) != nil, "\(result)")
         #expect(lines.count > 3 && lines[3] == "already mounted", "\(result)")
         #expect(lines.last == "unmounted", "\(result)")
@@ -107,7 +116,9 @@ struct MountHelperTests {
         defer { guest.stop() }
         try guest.startGuest()
         let prefix = try Self.install(guest)
-        let result = Self.inNamespace(guest, prefix: prefix, """
+        let result = Self.inNamespace(
+            guest, prefix: prefix,
+            """
             mount -t fuse 'ukfs#vm1' "$M" -o rw,users,auto || exit 10
             cat "$M/.ukfs/name"
             umount "$M" || exit 11
@@ -117,7 +128,8 @@ struct MountHelperTests {
             """)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout == "vm1\nstatus 1\nunmounted\n", "\(result)")
-        #expect(result.stderr.hasPrefix("ukfs: unknown mount option 'frobnicate' — known: ")
+        #expect(
+            result.stderr.hasPrefix("ukfs: unknown mount option 'frobnicate' — known: ")
                 && result.stderr.split(separator: "\n").count == 1, "\(result)")
     }
 }

@@ -25,8 +25,10 @@ struct PrometheusTests {
     /// The example config, pointed at the test's exporter and scraping every second.
     static func config(exporter: String) throws -> String {
         var text = try String(contentsOfFile: Paths.packageRoot + "/examples/prometheus.yml", encoding: .utf8)
-        for (from, to) in [("127.0.0.1:9464", exporter), ("scrape_interval: 15s", "scrape_interval: 1s"),
-                           ("scrape_timeout: 10s", "scrape_timeout: 1s")] {
+        for (from, to) in [
+            ("127.0.0.1:9464", exporter), ("scrape_interval: 15s", "scrape_interval: 1s"),
+            ("scrape_timeout: 10s", "scrape_timeout: 1s"),
+        ] {
             guard text.contains(from) else { throw FixtureError("examples/prometheus.yml no longer has '\(from)'") }
             text = text.replacingOccurrences(of: from, with: to)
         }
@@ -38,11 +40,13 @@ struct PrometheusTests {
         let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? expression
         let answer = Shell.run(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)"])
         guard answer.status == 0,
-              let json = try? JSONSerialization.jsonObject(with: Data(answer.stdout.utf8)) as? [String: Any],
-              let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]] else { return [] }
+            let json = try? JSONSerialization.jsonObject(with: Data(answer.stdout.utf8)) as? [String: Any],
+            let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]]
+        else { return [] }
         return result.compactMap { sample in
             guard let labels = sample["metric"] as? [String: String], let pair = sample["value"] as? [Any],
-                  pair.count == 2, let text = pair[1] as? String, let value = Double(text) else { return nil }
+                pair.count == 2, let text = pair[1] as? String, let value = Double(text)
+            else { return nil }
             return (labels, value)
         }
     }
@@ -51,7 +55,8 @@ struct PrometheusTests {
     static func type(_ port: Int, _ metric: String) -> String? {
         let answer = Shell.run(["/usr/bin/curl", "-sf", "http://127.0.0.1:\(port)/api/v1/metadata?metric=\(metric)"])
         guard let json = try? JSONSerialization.jsonObject(with: Data(answer.stdout.utf8)) as? [String: Any],
-              let data = json["data"] as? [String: Any], let entries = data[metric] as? [[String: Any]] else { return nil }
+            let data = json["data"] as? [String: Any], let entries = data[metric] as? [[String: Any]]
+        else { return nil }
         return entries.first?["type"] as? String
     }
 
@@ -68,8 +73,10 @@ struct PrometheusTests {
         try Self.config(exporter: exporter).write(toFile: configPath, atomically: true, encoding: .utf8)
         let port = try Self.freePort()
         let prometheus = try BackgroundProcess(
-            ["/usr/bin/prometheus", "--config.file=\(configPath)", "--storage.tsdb.path=\(guest.folder)/tsdb",
-             "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"],
+            [
+                "/usr/bin/prometheus", "--config.file=\(configPath)", "--storage.tsdb.path=\(guest.folder)/tsdb",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ],
             environment: [:], outputPath: guest.folder + "/prometheus.out")
         defer { prometheus.stop() }
 
@@ -82,13 +89,17 @@ struct PrometheusTests {
         #expect(stored, "Prometheus never stored ukstore_rx_bytes_total: \(prometheus.output)")
         guard let sample = samples.first else { return }
         #expect(samples.count == 1, "\(samples)")
-        #expect(sample.labels == ["__name__": "ukstore_rx_bytes_total", "ukstore_instance": "vm1", "instance": exporter,
-                                  "job": "unikraft", "site": "lab", "library": "libuknetdev", "object": "netdev0"],
-                "\(sample.labels)")
+        #expect(
+            sample.labels == [
+                "__name__": "ukstore_rx_bytes_total", "ukstore_instance": "vm1", "instance": exporter,
+                "job": "unikraft", "site": "lab", "library": "libuknetdev", "object": "netdev0",
+            ],
+            "\(sample.labels)")
         #expect(!sample.labels.keys.contains { $0.hasPrefix("exported_") })
         // The value is the guest's: it rises, and the exporter's own figure now is at least it.
-        let now = ExportTests.value(ExportTests.scrape(url),
-                                    "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}")
+        let now = ExportTests.value(
+            ExportTests.scrape(url),
+            "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}")
         #expect(sample.value > 0 && now.map { $0 >= sample.value } == true, "\(sample.value) then \(String(describing: now))")
 
         #expect(Self.type(port, "ukstore_rx_errors_total") == "counter")

@@ -54,7 +54,8 @@ struct QemuCommandLineTests {
 
     /// Runs `command -S` with the monitor keystrokes on its stdin, sent once `socket` exists.
     static func startHalted(_ command: String, socket: String, environment: [String: String]) -> Shell.Output {
-        let keys = "for i in $(seq 400); do [ -S '\(socket)' ] && break; sleep 0.05; done; "
+        let keys =
+            "for i in $(seq 400); do [ -S '\(socket)' ] && break; sleep 0.05; done; "
             + #"printf '\001c'; echo 'info status'; echo quit"#
         return Shell.run("{ \(keys); } | exec \(command) -S", environment: environment, timeout: 60)
     }
@@ -91,9 +92,12 @@ struct QemuCommandLineTests {
     /// A multiboot image that QEMU loads but, halted by -S, never runs: a header whose flags ask for
     /// the address fields (the "a.out kludge"), so no ELF is needed, then `hlt` bytes.
     static func haltedKernel(in folder: String) throws -> String {
-        let magic: UInt32 = 0x1BAD_B002, flags: UInt32 = 0x0001_0000
-        let fields: [UInt32] = [magic, flags, 0 &- (magic &+ flags),
-                                0x0010_0000, 0x0010_0000, 0, 0, 0x0010_0020]
+        let magic: UInt32 = 0x1BAD_B002
+        let flags: UInt32 = 0x0001_0000
+        let fields: [UInt32] = [
+            magic, flags, 0 &- (magic &+ flags),
+            0x0010_0000, 0x0010_0000, 0, 0, 0x0010_0020,
+        ]
         var bytes = fields.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
         bytes += [UInt8](repeating: 0xf4, count: 32)
         let path = folder + "/halted.multiboot"

@@ -10,8 +10,9 @@ struct RobustnessTests {
         return (instance, try HostileGuest(path: instance.socket, behaviour: behaviour))
     }
 
-    @Test("mount fails with one line when the peer is silent or talks garbage",
-          arguments: [HostileGuest.Behaviour.silent, .garbage])
+    @Test(
+        "mount fails with one line when the peer is silent or talks garbage",
+        arguments: [HostileGuest.Behaviour.silent, .garbage])
     func noHandshake(behaviour: HostileGuest.Behaviour) throws {
         let (instance, guest) = try hostile(behaviour)
         defer { guest.stop(); instance.stop() }
@@ -81,8 +82,9 @@ struct RobustnessTests {
         let find = instance.sh("find \"$M\" -type f -exec cat {} + >/dev/null")
         #expect(find.status == 0, "\(find)")
         let printed = instance.sh("find \"$M\"").stdout
-        #expect(!printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
-                "no control character reaches a terminal: \(printed.debugDescription)")
+        #expect(
+            !printed.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
+            "no control character reaches a terminal: \(printed.debugDescription)")
         let scripted = instance.ukfs(["ls", "unix:" + instance.socket])
         #expect(scripted.stdout == "good\nlibtest\n", "ukfs ls applies the same rules: \(scripted)")
     }
@@ -173,9 +175,14 @@ struct RobustnessTests {
         #expect(instance.sh("ls \"$M\" >/dev/null && stat \"$M\" >/dev/null").status == 0)
         // setsid: the readers are a process group of their own (setsid keeps the pid, since a spawned
         // child leads no group), so kill(-readers) ends every reader loop, not only their shell.
-        let readers = try #require(Shell.spawn(["/usr/bin/setsid", "/bin/bash", "-c", """
-            for i in 1 2 3 4; do (while :; do cat "$M/net/eth0/rx_bytes" >/dev/null 2>&1; done) & done; wait
-            """], environment: ["M": instance.mountpoint]))
+        let readers = try #require(
+            Shell.spawn(
+                [
+                    "/usr/bin/setsid", "/bin/bash", "-c",
+                    """
+                    for i in 1 2 3 4; do (while :; do cat "$M/net/eth0/rx_bytes" >/dev/null 2>&1; done) & done; wait
+                    """,
+                ], environment: ["M": instance.mountpoint]))
         defer { kill(-readers, SIGKILL); Shell.terminate(readers, signal: SIGKILL) }
         usleep(300_000)
         #expect(Shell.terminate(pid, signal: SIGKILL, grace: 10) != 0)

@@ -16,7 +16,8 @@ struct ScriptingTests {
             #expect(root.stdout.split(separator: "\n").contains(Substring(name)), "ls lacks \(name): \(root.stdout)")
         }
         #expect(guest.ukfs(["ls", "vm1", "net"]).stdout == "eth0\nnetdev0\n")
-        #expect(guest.ukfs(["ls", "vm1", "net/eth0"]).stdout.split(separator: "\n")
+        #expect(
+            guest.ukfs(["ls", "vm1", "net/eth0"]).stdout.split(separator: "\n")
                 == ["rx_bytes", "rx_errors", "rx_fifo", "rx_packets", "tx_bytes", "tx_errors", "tx_fifo", "tx_packets"])
         #expect(guest.ukfs(["ls", "vm1", "print/console_lvl"]).stdout == "print/console_lvl\n")
         let long = guest.ukfs(["ls", "-l", "vm1", "libukprint"]).stdout
@@ -57,7 +58,8 @@ struct ScriptingTests {
             let result = guest.ukfs(item.arguments)
             #expect(result.status == item.status, "\(item.arguments): \(result)")
             #expect(result.stdout.isEmpty, "\(item.arguments): \(result)")
-            #expect(result.stderr.hasPrefix("ukfs: ") && result.stderr.contains(item.says)
+            #expect(
+                result.stderr.hasPrefix("ukfs: ") && result.stderr.contains(item.says)
                     && result.stderr.split(separator: "\n").count == 1, "\(item.arguments): \(result)")
         }
         #expect(guest.ukfs(["get", "nosuch", "x"]).status == 1)
@@ -84,8 +86,9 @@ struct ScriptingTests {
         let guest = try Instance(backend)
         defer { guest.stop() }
         try guest.startGuest()
-        let result = guest.ukfs(["watch", "vm1", "net/eth0/rx_bytes", "print/console_lvl", "--interval", "0.1", "--count", "4"],
-                                timeout: 30)
+        let result = guest.ukfs(
+            ["watch", "vm1", "net/eth0/rx_bytes", "print/console_lvl", "--interval", "0.1", "--count", "4"],
+            timeout: 30)
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ") }
         #expect(lines.count == 4, "\(result)")

@@ -10,8 +10,9 @@ struct SharedLineTests {
     func everythingAtOnce(backend: Backend) throws {
         let guest = try Instance(backend).mount()
         defer { guest.stop() }
-        let watch = try BackgroundProcess([Paths.ukfs, "watch", "vm1", "print/console_lvl", "--interval", "0.1"],
-                                          environment: guest.environment, outputPath: guest.folder + "/watch.out")
+        let watch = try BackgroundProcess(
+            [Paths.ukfs, "watch", "vm1", "print/console_lvl", "--interval", "0.1"],
+            environment: guest.environment, outputPath: guest.folder + "/watch.out")
         defer { watch.stop() }
         let second = guest.folder + "/mnt2"
         try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
@@ -47,17 +48,21 @@ struct SharedLineTests {
     func listWhileMounted() throws {
         let guest = try Instance().mount()
         defer { guest.stop() }
-        let server = try #require(Int32(Shell.run("pgrep -f 'ukfs mount vm1 \(guest.mountpoint) --foreground'")
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        let watch = try BackgroundProcess([Paths.ukfs, "watch", "vm1", "print/console_lvl"],
-                                          environment: guest.environment, outputPath: guest.folder + "/watch.out")
+        let server = try #require(
+            Int32(
+                Shell.run("pgrep -f 'ukfs mount vm1 \(guest.mountpoint) --foreground'")
+                    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let watch = try BackgroundProcess(
+            [Paths.ukfs, "watch", "vm1", "print/console_lvl"],
+            environment: guest.environment, outputPath: guest.folder + "/watch.out")
         defer { watch.stop() }
         #expect(Shell.eventually(within: 5) { watch.output.contains("print/console_lvl 3") })
 
         let list = guest.ukfs(["list"])
         let line = list.stdout.split(separator: "\n").first { $0.hasPrefix("vm1 ") }.map(String.init) ?? ""
         let words = line.split(separator: " ").map(String.init)
-        #expect(words.count >= 6 && words[1] == "answering" && words[2] == "1" && words[4] == String(server)
+        #expect(
+            words.count >= 6 && words[1] == "answering" && words[2] == "1" && words[4] == String(server)
                 && line.hasSuffix("ukfs mount vm1 \(guest.mountpoint)"), "\(list)")
 
         let json = guest.ukfs(["list", "--json"])
@@ -69,14 +74,16 @@ struct SharedLineTests {
         #expect(holder["command"] as? String == "ukfs mount vm1 \(guest.mountpoint)")
     }
 
-    @Test("kill -9 of the holder while three clients read: each errs within the timeout, then reads again within 2 s",
-          arguments: Backend.allCases)
+    @Test(
+        "kill -9 of the holder while three clients read: each errs within the timeout, then reads again within 2 s",
+        arguments: Backend.allCases)
     func holderKilled(backend: Backend) throws {
         let guest = try Instance(backend)
         defer { guest.stop() }
         try guest.startGuest()
-        let holder = try BackgroundProcess([Paths.ukfs, "attach", "vm1"], environment: guest.environment,
-                                           outputPath: guest.folder + "/attach.out")
+        let holder = try BackgroundProcess(
+            [Paths.ukfs, "attach", "vm1"], environment: guest.environment,
+            outputPath: guest.folder + "/attach.out")
         defer { holder.stop() }
         #expect(holder.line(startingWith: "ukfs: holding vm1's line") != nil, "\(holder.output)")
         try guest.mountOnly()
@@ -139,9 +146,10 @@ struct SharedLineTests {
         // The guest and the share are none the worse.
         #expect(guest.ukfs(["get", "vm1", "print/console_lvl"]).stdout == "3\n")
         // The clients that just left (the flooders, that get) are counted out as their closes arrive.
-        #expect(Shell.eventually(within: 5) {
-            Shell.run(["/bin/cat", second + "/.ukfs/state"]).stdout.hasPrefix("connected (shared by 1,")
-        }, "\(Shell.run(["/bin/cat", second + "/.ukfs/state"]).stdout)")
+        #expect(
+            Shell.eventually(within: 5) {
+                Shell.run(["/bin/cat", second + "/.ukfs/state"]).stdout.hasPrefix("connected (shared by 1,")
+            }, "\(Shell.run(["/bin/cat", second + "/.ukfs/state"]).stdout)")
     }
 
     @Test("a holder's SIGKILL leaves a socket that blocks nobody; the next holder replaces it")
@@ -149,8 +157,9 @@ struct SharedLineTests {
         let guest = try Instance()
         defer { guest.stop() }
         try guest.startGuest()
-        let holder = try BackgroundProcess([Paths.ukfs, "attach", "vm1"], environment: guest.environment,
-                                           outputPath: guest.folder + "/attach.out")
+        let holder = try BackgroundProcess(
+            [Paths.ukfs, "attach", "vm1"], environment: guest.environment,
+            outputPath: guest.folder + "/attach.out")
         #expect(holder.line(startingWith: "ukfs: holding") != nil)
         kill(holder.pid, SIGKILL)
         holder.stop()
@@ -169,8 +178,9 @@ struct SharedLineTests {
         let guest = try Instance()
         defer { guest.stop() }
         let socket = guest.folder + "/direct.sock"
-        let sim = try BackgroundProcess([Paths.ukfs, "sim", "direct", "--socket", socket, "--one-client"],
-                                        environment: guest.environment, outputPath: guest.folder + "/sim.out")
+        let sim = try BackgroundProcess(
+            [Paths.ukfs, "sim", "direct", "--socket", socket, "--one-client"],
+            environment: guest.environment, outputPath: guest.folder + "/sim.out")
         defer { sim.stop() }
         #expect(Shell.eventually(within: 10) { FileManager.default.fileExists(atPath: socket) })
         // An address outside the registry has no share: the second connection waits, unanswered.
@@ -192,7 +202,9 @@ struct SharedLineTests {
         #expect(chmod(guest.folder, 0o711) == 0 && chmod(guest.registry, 0o711) == 0 && chmod(share, 0o666) == 0)
         // As nobody: connected, then closed by the share before any answer.
         let script = "import socket; s=socket.socket(socket.AF_UNIX); s.connect('\(share)'); s.settimeout(3); print(repr(s.recv(64)))"
-        let other = Shell.run(["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "/usr/bin/python3", "-c", script])
+        let other = Shell.run([
+            "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "/usr/bin/python3", "-c", script,
+        ])
         #expect(other.stdout == "b''\n", "\(other)")
         #expect(guest.read(".ukfs/state") == "connected\n")
     }

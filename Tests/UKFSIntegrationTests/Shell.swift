@@ -25,7 +25,8 @@ enum Shell {
         // socketpairs rather than pipes: SOCK_CLOEXEC is atomic, so no other test's child inherits them.
         let cloexecStream = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, cloexecStream, 0, &outPair) == 0,
-              socketpair(AF_UNIX, cloexecStream, 0, &errPair) == 0 else {
+            socketpair(AF_UNIX, cloexecStream, 0, &errPair) == 0
+        else {
             return Output(status: -1, stdout: "", stderr: "socketpair: \(String(cString: strerror(errno)))")
         }
         guard let pid = spawn(arguments, environment: environment, stdout: outPair[1], stderr: errPair[1]) else {
@@ -36,7 +37,8 @@ enum Shell {
         close(errPair[1])
         defer { close(outPair[0]); close(errPair[0]) }
 
-        var out = [UInt8](), err = [UInt8]()
+        var out = [UInt8]()
+        var err = [UInt8]()
         var open = [outPair[0], errPair[0]]
         var exitStatus: Int32?
         var exitedAt: Date?
@@ -72,21 +74,28 @@ enum Shell {
                 }
             }
         }
-        return Output(status: exitStatus ?? -1, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self) + (timedOut ? "\n[killed after \(timeout) s]" : ""))
+        return Output(
+            status: exitStatus ?? -1, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self) + (timedOut ? "\n[killed after \(timeout) s]" : ""))
     }
 
     /// Starts a program with stdin from /dev/null; returns its pid.
-    static func spawn(_ arguments: [String], environment: [String: String] = [:],
-                      stdout: Int32? = nil, stderr: Int32? = nil) -> pid_t? {
+    static func spawn(
+        _ arguments: [String], environment: [String: String] = [:],
+        stdout: Int32? = nil, stderr: Int32? = nil
+    ) -> pid_t? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) } else {
+        if let stdout {
+            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else {
+        if let stderr {
+            posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        } else {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
         let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }

@@ -20,8 +20,9 @@ struct SignalTests {
         return (decoded, Date().timeIntervalSince(started))
     }
 
-    @Test("watch, get and dump waiting on a silent guest end at once with 128 + signal",
-          arguments: [SIGINT, SIGTERM, SIGHUP])
+    @Test(
+        "watch, get and dump waiting on a silent guest end at once with 128 + signal",
+        arguments: [SIGINT, SIGTERM, SIGHUP])
     func scriptingCommands(signal: Int32) throws {
         let instance = try Instance()
         defer { instance.stop() }
@@ -35,8 +36,9 @@ struct SignalTests {
         ]
         for command in commands {
             let before = silent.connectionsAccepted
-            let process = try BackgroundProcess([Paths.ukfs] + command, environment: instance.environment,
-                                                outputPath: instance.folder + "/signalled.out")
+            let process = try BackgroundProcess(
+                [Paths.ukfs] + command, environment: instance.environment,
+                outputPath: instance.folder + "/signalled.out")
             // Signalled once it is surely waiting: the silent guest has its connection, or watch has
             // printed its first value (a loaded machine can take longer than any fixed pause to
             // start a command).
@@ -62,8 +64,9 @@ struct SignalTests {
         #expect(Date().timeIntervalSince(started) < 6)
     }
 
-    @Test("sim, export and mount -f release what they hold and end with 128 + signal",
-          arguments: [SIGINT, SIGTERM, SIGHUP])
+    @Test(
+        "sim, export and mount -f release what they hold and end with 128 + signal",
+        arguments: [SIGINT, SIGTERM, SIGHUP])
     func servingCommands(signal: Int32) throws {
         let instance = try Instance()
         defer { instance.stop() }
@@ -75,8 +78,9 @@ struct SignalTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/vm9.sock"), "sim removes its socket")
 
         try instance.startGuest()
-        let export = try BackgroundProcess([Paths.ukfs, "export", "vm1", "--listen", "127.0.0.1:0"],
-                                           environment: instance.environment, outputPath: instance.folder + "/export.out")
+        let export = try BackgroundProcess(
+            [Paths.ukfs, "export", "vm1", "--listen", "127.0.0.1:0"],
+            environment: instance.environment, outputPath: instance.folder + "/export.out")
         #expect(export.line(startingWith: "ukfs: exporting ") != nil, "\(export.output)")
         let exportEnd = Self.signal(export.pid, signal)
         #expect(exportEnd.status == 128 + signal && exportEnd.seconds < 2, "export: \(exportEnd)")
@@ -88,10 +92,12 @@ struct SignalTests {
         #expect(!instance.isMountedInKernel, "the mount is gone")
     }
 
-    @Test("a closed stdout ends ls, dump and watch quietly", arguments: [
-        "ls vm1 libukalloc | head -0", "dump vm1 | head -1", "watch vm1 net/eth0/rx_bytes --interval 0.1 | head -1",
-        "dump vm1 --json | true", "list | head -0",
-    ])
+    @Test(
+        "a closed stdout ends ls, dump and watch quietly",
+        arguments: [
+            "ls vm1 libukalloc | head -0", "dump vm1 | head -1", "watch vm1 net/eth0/rx_bytes --interval 0.1 | head -1",
+            "dump vm1 --json | true", "list | head -0",
+        ])
     func closedPipe(pipeline: String) throws {
         let instance = try Instance()
         defer { instance.stop() }

@@ -9,7 +9,8 @@ struct TransportTests {
         let process: BackgroundProcess
 
         init(_ guest: Instance, listen: [String]) throws {
-            let arguments = [Paths.ukfs, "sim", "vm1", "--socket", guest.socket, "--log-level", "warning"]
+            let arguments =
+                [Paths.ukfs, "sim", "vm1", "--socket", guest.socket, "--log-level", "warning"]
                 + listen.flatMap { ["--listen", $0] }
             process = try BackgroundProcess(arguments, environment: guest.environment, outputPath: guest.folder + "/sim.out")
             let process = self.process
@@ -45,8 +46,9 @@ struct TransportTests {
         #expect(UInt64(guest.read("net/eth0/rx_bytes").dropLast()) != nil)
         #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
         let refused = guest.ukfs(["get", "tcp:127.0.0.1:1", "print/console_lvl"])
-        #expect(refused.status == 1 && refused.stderr == "ukfs: cannot reach tcp:127.0.0.1:1: connection refused — is it running?\n",
-                "\(refused)")
+        #expect(
+            refused.status == 1 && refused.stderr == "ukfs: cannot reach tcp:127.0.0.1:1: connection refused — is it running?\n",
+            "\(refused)")
     }
 
     @Test("unix:PATH and fc-vsock:PATH:PORT listeners: served, and their socket files gone once the simulator is stopped")
@@ -60,9 +62,10 @@ struct TransportTests {
         #expect(guest.ukfs(["get", "unix:\(plain)", "print/console_lvl"]).stdout == "3\n")
         #expect(FileManager.default.fileExists(atPath: hybrid))
         sim.stop()
-        #expect(Shell.eventually(within: 10) {
-            !FileManager.default.fileExists(atPath: plain) && !FileManager.default.fileExists(atPath: hybrid)
-        }, "a listener's socket outlived the simulator")
+        #expect(
+            Shell.eventually(within: 10) {
+                !FileManager.default.fileExists(atPath: plain) && !FileManager.default.fileExists(atPath: hybrid)
+            }, "a listener's socket outlived the simulator")
     }
 
     @Test("fc-vsock:PATH:PORT: the Firecracker handshake, then the bridge; a port nobody serves fails in one line")
@@ -78,7 +81,8 @@ struct TransportTests {
         #expect(guest.read("print/console_lvl") == "3\n")
         #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
         let wrongPort = guest.ukfs(["get", "fc-vsock:\(socket):7001", "print/console_lvl"])
-        #expect(wrongPort.status == 1 && wrongPort.stderr.split(separator: "\n").count == 1
+        #expect(
+            wrongPort.status == 1 && wrongPort.stderr.split(separator: "\n").count == 1
                 && wrongPort.stderr.contains("port 7001"), "\(wrongPort)")
     }
 
@@ -87,10 +91,12 @@ struct TransportTests {
         let guest = try Instance()
         defer { guest.stop() }
         let client = guest.ukfs(["get", "vsock:3:7000", "print/console_lvl"])
-        #expect(client.status == 1 && client.stderr.hasPrefix("ukfs: cannot reach vsock:3:7000: ")
+        #expect(
+            client.status == 1 && client.stderr.hasPrefix("ukfs: cannot reach vsock:3:7000: ")
                 && client.stderr.split(separator: "\n").count == 1, "\(client)")
         let server = guest.ukfs(["sim", "vm9", "--listen", "vsock:1:7000"], timeout: 10)
-        #expect(server.status == 1 && server.stderr.hasPrefix("ukfs: cannot listen on vsock:1:7000: ")
+        #expect(
+            server.status == 1 && server.stderr.hasPrefix("ukfs: cannot listen on vsock:1:7000: ")
                 && server.stderr.contains("vsock"), "\(server)")
     }
 
@@ -100,7 +106,8 @@ struct TransportTests {
         defer { guest.stop() }
         for text in ["tcp:nohost", "tcp:h:99999", "vsock:x:1", "vsock:3", "fc-vsock:/tmp/s", "fc-vsock:/tmp/s:port", "unix:"] {
             let result = guest.ukfs(["get", text, "print/console_lvl"])
-            #expect(result.status == 1 && result.stderr.hasPrefix("ukfs: '\(text)' is not a valid address: ")
+            #expect(
+                result.status == 1 && result.stderr.hasPrefix("ukfs: '\(text)' is not a valid address: ")
                     && result.stderr.split(separator: "\n").count == 1, "\(text): \(result)")
         }
     }
@@ -118,10 +125,14 @@ struct TransportTests {
         let recorded = """
             [{"machine id":"\(id)","name":"web","kernel":"oci://unikraft.org/nginx:1.15","args":"","created":"2 minutes ago","status":"running","mem":"64MiB","ports":"","ip":"","pid":4242,"plat":"qemu","arch":"x86_64"}]
             """
-        try "#!/bin/sh\n[ \"$1\" = ps ] || exit 2\ncat <<'JSON'\n\(recorded)\nJSON\n".write(toFile: bin + "/kraft", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\n[ \"$1\" = ps ] || exit 2\ncat <<'JSON'\n\(recorded)\nJSON\n".write(
+            toFile: bin + "/kraft", atomically: true, encoding: .utf8)
         chmod(bin + "/kraft", 0o755)
-        guard let pid = Shell.spawn([Paths.ukfs, "sim", "web", "--socket", runtime + "/" + id + "/ukfs.sock"],
-                                    environment: guest.environment) else {
+        guard
+            let pid = Shell.spawn(
+                [Paths.ukfs, "sim", "web", "--socket", runtime + "/" + id + "/ukfs.sock"],
+                environment: guest.environment)
+        else {
             Issue.record("cannot start ukfs sim")
             return
         }
@@ -136,11 +147,13 @@ struct TransportTests {
         let byID = Shell.run([Paths.ukfs, "get", id, "print/console_lvl"], environment: environment)
         #expect(byID.status == 0 && byID.stdout == "3\n", "\(byID)")
         let unknown = Shell.run([Paths.ukfs, "get", "db", "print/console_lvl"], environment: environment)
-        #expect(unknown.status == 1 && unknown.stderr.contains("no socket at \(guest.registry)/db.sock")
+        #expect(
+            unknown.status == 1 && unknown.stderr.contains("no socket at \(guest.registry)/db.sock")
                 && unknown.stderr.contains("`kraft ps` lists no machine named or with id 'db'")
                 && unknown.stderr.split(separator: "\n").count == 1, "\(unknown)")
-        let noKraft = Shell.run([Paths.ukfs, "get", "web", "print/console_lvl"],
-                                environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
+        let noKraft = Shell.run(
+            [Paths.ukfs, "get", "web", "print/console_lvl"],
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
         #expect(noKraft.status == 1 && noKraft.stderr.contains("kraft is not on PATH"), "\(noKraft)")
     }
 }

@@ -20,13 +20,17 @@ struct WaitingTests {
         let mount = Self.onTerminal(guest, ["mount", "vm9", guest.mountpoint, "-o", "wait"])
         guest.mounted = mount.status == 0
         #expect(mount.status == 0, "\(mount)")
-        #expect(mount.lines == ["ukfs: waiting for vm9 at \(guest.socket) (no such socket)",
-                                "ukfs: mounted vm9 at \(guest.mountpoint); it connects when the instance answers"], "\(mount)")
+        #expect(
+            mount.lines == [
+                "ukfs: waiting for vm9 at \(guest.socket) (no such socket)",
+                "ukfs: mounted vm9 at \(guest.mountpoint); it connects when the instance answers",
+            ], "\(mount)")
         #expect(guest.read(".ukfs/state").hasPrefix("disconnected: no such socket"))
         try guest.startGuest()   // returns once the simulator's socket exists
         // Not a speed test: the bound is the acceptance's own, and a backoff of up to 5 s would miss it.
-        #expect(Shell.eventually(within: 2) { UInt64(guest.read("net/eth0/rx_bytes").dropLast()) != nil },
-                "\(guest.read(".ukfs/state"))")
+        #expect(
+            Shell.eventually(within: 2) { UInt64(guest.read("net/eth0/rx_bytes").dropLast()) != nil },
+            "\(guest.read(".ukfs/state"))")
         #expect(guest.read(".ukfs/state") == "connected\n")
     }
 
@@ -38,7 +42,9 @@ struct WaitingTests {
         guest.mounted = result.status == 0
         #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result)")
         let unknown = guest.ukfs(["mount", "vm7", guest.folder, "-o", "ro"])
-        #expect(unknown.status == 1 && unknown.stderr.hasPrefix("ukfs: unknown instance 'vm7'"), "without wait, an unknown name fails: \(unknown)")
+        #expect(
+            unknown.status == 1 && unknown.stderr.hasPrefix("ukfs: unknown instance 'vm7'"),
+            "without wait, an unknown name fails: \(unknown)")
     }
 
     @Test(".ukfs/state gives the last connect error, the retry delay and the attempt")
@@ -57,10 +63,11 @@ struct WaitingTests {
         #expect(bound)
         try guest.mountOnly(options: ["-o", "wait"])
         var state = ""
-        #expect(Shell.eventually(within: 10) {
-            state = guest.read(".ukfs/state")
-            return state.contains("(attempt 3)")
-        }, "\(state)")
+        #expect(
+            Shell.eventually(within: 10) {
+                state = guest.read(".ukfs/state")
+                return state.contains("(attempt 3)")
+            }, "\(state)")
         let pattern = #/^disconnected: connection refused, retrying in \d+\.\d s \(attempt \d+\)\n$/#
         #expect(state.wholeMatch(of: pattern) != nil, "\(state)")
     }
@@ -71,9 +78,12 @@ struct WaitingTests {
         defer { guest.stop() }
         let mount = Self.onTerminal(guest, ["mount", "--all", guest.mountpoint])
         guest.mounted = mount.status == 0
-        #expect(mount.lines == ["ukfs: waiting for instances to register in \(guest.registry)",
-                                "ukfs: mounted every instance of \(guest.registry) at \(guest.mountpoint); each instance appears as it registers"],
-                "\(mount)")
+        #expect(
+            mount.lines == [
+                "ukfs: waiting for instances to register in \(guest.registry)",
+                "ukfs: mounted every instance of \(guest.registry) at \(guest.mountpoint); each instance appears as it registers",
+            ],
+            "\(mount)")
         try guest.startGuest()
         #expect(Shell.eventually(within: 10) { guest.read("vm1/.ukfs/state") == "connected\n" })
     }

@@ -65,29 +65,36 @@ public enum LineConnector {
     /// Connects to `target`: through its share when one answers; else, when nobody holds the line,
     /// directly, holding it (and sharing it, for a holder); else waits for the holder's share,
     /// within `timeout`. `onEvent` and `onClose` are the connection's, whichever way it went.
-    public static func connect(_ target: LineTarget, role: LineRole, group: EventLoopGroup, timeout: Duration,
-                               logger: Logger,
-                               onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
-                               onClose: @escaping @Sendable () -> Void = {}) async throws(BridgeError) -> GuestLine {
+    public static func connect(
+        _ target: LineTarget, role: LineRole, group: EventLoopGroup, timeout: Duration,
+        logger: Logger,
+        onEvent: @escaping @Sendable (ObjectEvent) -> Void = { _ in },
+        onClose: @escaping @Sendable () -> Void = {}
+    ) async throws(BridgeError) -> GuestLine {
         guard let location = target.share else {
-            let connection = try await BridgeConnection.connect(to: target.address, group: group, timeout: timeout,
-                                                                logger: logger, onEvent: onEvent, onClose: onClose)
+            let connection = try await BridgeConnection.connect(
+                to: target.address, group: group, timeout: timeout,
+                logger: logger, onEvent: onEvent, onClose: onClose)
             return GuestLine(connection: connection, route: .direct, share: nil)
         }
         let deadline = ContinuousClock.now + timeout
         var holder: String?
         while true {
-            if let shared = await throughShare(location, group: group, deadline: deadline, timeout: timeout,
-                                               logger: logger, onEvent: onEvent, onClose: onClose) {
+            if let shared = await throughShare(
+                location, group: group, deadline: deadline, timeout: timeout,
+                logger: logger, onEvent: onEvent, onClose: onClose)
+            {
                 return GuestLine(connection: shared, route: .shared(location), share: nil)
             }
             switch LineLock.tryAcquire(location, holder: command) {
             case .acquired(let lock):
-                return try await hold(target, location: location, lock: lock, role: role, group: group,
-                                      timeout: timeout, logger: logger, onEvent: onEvent, onClose: onClose)
+                return try await hold(
+                    target, location: location, lock: lock, role: role, group: group,
+                    timeout: timeout, logger: logger, onEvent: onEvent, onClose: onClose)
             case .unavailable:
-                let connection = try await BridgeConnection.connect(to: target.address, group: group, timeout: timeout,
-                                                                    logger: logger, onEvent: onEvent, onClose: onClose)
+                let connection = try await BridgeConnection.connect(
+                    to: target.address, group: group, timeout: timeout,
+                    logger: logger, onEvent: onEvent, onClose: onClose)
                 return GuestLine(connection: connection, route: .direct, share: nil)
             case .busy(let text):
                 holder = text
@@ -101,25 +108,30 @@ public enum LineConnector {
 
     /// A connection through the share, nil when there is none or it does not answer (a dead
     /// holder's socket refuses at once; whoever next holds the lock replaces it).
-    private static func throughShare(_ location: ShareLocation, group: EventLoopGroup, deadline: ContinuousClock.Instant,
-                                     timeout: Duration, logger: Logger,
-                                     onEvent: @escaping @Sendable (ObjectEvent) -> Void,
-                                     onClose: @escaping @Sendable () -> Void) async -> BridgeConnection? {
+    private static func throughShare(
+        _ location: ShareLocation, group: EventLoopGroup, deadline: ContinuousClock.Instant,
+        timeout: Duration, logger: Logger,
+        onEvent: @escaping @Sendable (ObjectEvent) -> Void,
+        onClose: @escaping @Sendable () -> Void
+    ) async -> BridgeConnection? {
         var info = stat()
         guard lstat(location.socketPath, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK, info.st_uid == getuid() else {
             return nil
         }
         let left = max(deadline - .now, .milliseconds(100))
-        return try? await BridgeConnection.connect(to: .unix(path: location.socketPath), group: group,
-                                                   timeout: min(left, timeout), logger: logger,
-                                                   onEvent: onEvent, onClose: onClose)
+        return try? await BridgeConnection.connect(
+            to: .unix(path: location.socketPath), group: group,
+            timeout: min(left, timeout), logger: logger,
+            onEvent: onEvent, onClose: onClose)
     }
 
     /// Holding the lock: connects to the guest itself and, as a holder, shares the line.
-    private static func hold(_ target: LineTarget, location: ShareLocation, lock: LineLock, role: LineRole,
-                             group: EventLoopGroup, timeout: Duration, logger: Logger,
-                             onEvent: @escaping @Sendable (ObjectEvent) -> Void,
-                             onClose: @escaping @Sendable () -> Void) async throws(BridgeError) -> GuestLine {
+    private static func hold(
+        _ target: LineTarget, location: ShareLocation, lock: LineLock, role: LineRole,
+        group: EventLoopGroup, timeout: Duration, logger: Logger,
+        onEvent: @escaping @Sendable (ObjectEvent) -> Void,
+        onClose: @escaping @Sendable () -> Void
+    ) async throws(BridgeError) -> GuestLine {
         let relay = EventRelay()
         let connection: BridgeConnection
         do {
@@ -137,11 +149,14 @@ public enum LineConnector {
         var share: LineShare?
         if case .holder = role {
             do {
-                share = try await LineShare.start(connection: connection, location: location, command: command,
-                                                  timeout: timeout, logger: logger)
+                share = try await LineShare.start(
+                    connection: connection, location: location, command: command,
+                    timeout: timeout, logger: logger)
                 relay.share = share
             } catch {
-                logger.warning("cannot share the line at \(location.socketPath) (\(error)): other ukfs commands cannot reach \(location.name) while this one runs")
+                logger.warning(
+                    "cannot share the line at \(location.socketPath) (\(error)): other ukfs commands cannot reach \(location.name) while this one runs"
+                )
             }
         }
         // Whatever ends the connection ends the share, then frees the line for the next holder.

@@ -18,8 +18,10 @@ public final class LineShare: Sendable {
     /// The socket file this share made (device, inode): only that one is removed at the end.
     private let made: (UInt64, UInt64)?
 
-    private init(location: ShareLocation, counters: ShareCounters, server: Channel, line: NIOLoopBound<ShareLine>,
-                 made: (UInt64, UInt64)?) {
+    private init(
+        location: ShareLocation, counters: ShareCounters, server: Channel, line: NIOLoopBound<ShareLine>,
+        made: (UInt64, UInt64)?
+    ) {
         self.location = location
         self.counters = counters
         self.server = server
@@ -34,14 +36,18 @@ public final class LineShare: Sendable {
 
     /// Starts sharing `connection`. The caller holds the line's lock, so whatever socket is at the
     /// share's path is a dead holder's and is replaced.
-    static func start(connection: BridgeConnection, location: ShareLocation, command: String,
-                      timeout: Duration, logger: Logger) async throws -> LineShare {
+    static func start(
+        connection: BridgeConnection, location: ShareLocation, command: String,
+        timeout: Duration, logger: Logger
+    ) async throws -> LineShare {
         let loop = connection.eventLoop
         let counters = ShareCounters()
         let merging = Self.merging
         let line = try await loop.submit {
-            NIOLoopBound(ShareLine(connection: connection, timeout: timeout, counters: counters, merging: merging,
-                                   eventLoop: loop), eventLoop: loop)
+            NIOLoopBound(
+                ShareLine(
+                    connection: connection, timeout: timeout, counters: counters, merging: merging,
+                    eventLoop: loop), eventLoop: loop)
         }.get()
         let path = location.socketPath
         var info = stat()
@@ -64,8 +70,9 @@ public final class LineShare: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let damaged = DamageFlag()
                     try channel.pipeline.syncOperations.addHandler(
-                        FrameChannelHandler(maxPayload: ProtocolLimits.maxPayload, damage: DamageMeter(),
-                                            onDamaged: { damaged.raise() }))
+                        FrameChannelHandler(
+                            maxPayload: ProtocolLimits.maxPayload, damage: DamageMeter(),
+                            onDamaged: { damaged.raise() }))
                     try channel.pipeline.syncOperations.addHandler(
                         ShareClientHandler(line: line.value, share: identity, damaged: damaged, logger: logger))
                 }
@@ -96,7 +103,8 @@ public final class LineShare: Sendable {
     func close() {
         var info = stat()
         if let made, lstat(location.socketPath, &info) == 0,
-           UInt64(info.st_dev) == made.0, UInt64(info.st_ino) == made.1 {
+            UInt64(info.st_dev) == made.0, UInt64(info.st_ino) == made.1
+        {
             unlink(location.socketPath)
         }
         server.close(promise: nil)

@@ -83,8 +83,9 @@ final class ShareClientHandler: ChannelInboundHandler {
         switch MessageCodec.decode(payload) {
         case .request(let rid, let request):
             guard queued.count < Self.maxQueued else {
-                logger.warning("dropped a share client that queued more than \(Self.maxQueued) requests",
-                               metadata: ["pid": "\(peer)"])
+                logger.warning(
+                    "dropped a share client that queued more than \(Self.maxQueued) requests",
+                    metadata: ["pid": "\(peer)"])
                 line.ban(peer)
                 return context.close(promise: nil)
             }

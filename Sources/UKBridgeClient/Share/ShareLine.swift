@@ -165,8 +165,10 @@ final class ShareLine {
         }
     }
 
-    private func answer(_ batch: [WaitingGet], refs: [EntryRef], position: [EntryRef: Int], merged: Bool,
-                        result: Result<Answer, BridgeError>) {
+    private func answer(
+        _ batch: [WaitingGet], refs: [EntryRef], position: [EntryRef: Int], merged: Bool,
+        result: Result<Answer, BridgeError>
+    ) {
         getsOnLine -= 1
         for waiting in batch {
             guard merged else {

@@ -31,7 +31,7 @@ extension InstanceRegistry {
         let url = URL(fileURLWithPath: path)
         let file = url.lastPathComponent
         guard file.hasSuffix(".sock"),
-              url.deletingLastPathComponent().standardizedFileURL.path == URL(fileURLWithPath: folder).standardizedFileURL.path
+            url.deletingLastPathComponent().standardizedFileURL.path == URL(fileURLWithPath: folder).standardizedFileURL.path
         else { return nil }
         let name = String(file.dropLast(5))
         return Self.isValidName(name) ? share(for: name) : nil

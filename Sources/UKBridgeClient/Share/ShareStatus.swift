@@ -32,7 +32,8 @@ public struct ShareStatus: Sendable, Equatable {
             let left = deadline - .now
             guard left > .zero else { return nil }
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&ready, 1, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1) > 0 else {
+            guard poll(&ready, 1, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1) > 0
+            else {
                 continue
             }
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -47,7 +48,8 @@ public struct ShareStatus: Sendable, Equatable {
 
     private static func decode(_ payload: inout ByteBuffer) -> ShareStatus? {
         guard payload.readInteger(as: UInt8.self) == ShareClientHandler.statusType | 0x80,
-              payload.readInteger(endianness: .little, as: UInt16.self) != nil else { return nil }
+            payload.readInteger(endianness: .little, as: UInt16.self) != nil
+        else { return nil }
         do throws(MalformedBody) {
             guard try payload.readVarint() == 0 else { return nil }
             let pid = try payload.readVarint(atMost: Int(Int32.max), "pid")
@@ -57,8 +59,9 @@ public struct ShareStatus: Sendable, Equatable {
             let command = try payload.readString8("command")
             let printable = String(decoding: command, as: UTF8.self).unicodeScalars
                 .filter { $0.value >= 0x20 && $0.value != 0x7F }
-            return ShareStatus(pid: pid, clients: clients, clientRequests: clientRequests, lineRequests: lineRequests,
-                               command: String(String.UnicodeScalarView(printable)))
+            return ShareStatus(
+                pid: pid, clients: clients, clientRequests: clientRequests, lineRequests: lineRequests,
+                command: String(String.UnicodeScalarView(printable)))
         } catch {
             return nil
         }

@@ -22,8 +22,10 @@ struct ExportCommand: AsyncParsableCommand {
             (ukfs_export_capacity) and the rest named in ukfs_export_refused.
             """)
 
-    @Argument(help: "Instance names (the registry, then KraftKit) or addresses (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
-              completion: .custom(Completions.instances))
+    @Argument(
+        help:
+            "Instance names (the registry, then KraftKit) or addresses (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
+        completion: .custom(Completions.instances))
     var instances: [String] = []
 
     @Flag(help: "Export every instance in the registry, as they come and go.")
@@ -54,7 +56,9 @@ struct ExportCommand: AsyncParsableCommand {
             if !all {
                 guard instances.count <= exporters.capacity else {
                     try? await group.shutdownGracefully()
-                    throw CLIError("\(instances.count) instances are more than \(descriptors) descriptors allow (\(DescriptorBudget.perInstance) each, \(exporters.capacity) instances): raise ulimit -n")
+                    throw CLIError(
+                        "\(instances.count) instances are more than \(descriptors) descriptors allow (\(DescriptorBudget.perInstance) each, \(exporters.capacity) instances): raise ulimit -n"
+                    )
                 }
                 for instance in instances {
                     let target = try ResolvedInstance(instance, registry: InstanceRegistry())
@@ -147,17 +151,19 @@ final class ExporterSet: Sendable {
     }
 
     private func capacitySample() -> MetricsText.Sample {
-        MetricsText.Sample(name: "ukfs_export_capacity", kind: .gauge,
-                           help: "instances this exporter can follow: (descriptor limit - \(DescriptorBudget.reserved)) / \(DescriptorBudget.perInstance)",
-                           labels: [("descriptors", String(descriptors))], value: String(capacity))
+        MetricsText.Sample(
+            name: "ukfs_export_capacity", kind: .gauge,
+            help: "instances this exporter can follow: (descriptor limit - \(DescriptorBudget.reserved)) / \(DescriptorBudget.perInstance)",
+            labels: [("descriptors", String(descriptors))], value: String(capacity))
     }
 
     private func refusedSamples() -> [MetricsText.Sample] {
         let reason = "descriptors"
         return refused.withLock { $0 }.map { name in
-            MetricsText.Sample(name: "ukfs_export_refused", kind: .gauge,
-                               help: "1 for a registered instance not exported, and why (see ukfs_export_capacity)",
-                               labels: [(MetricsText.instanceLabel, name), ("reason", reason)], value: "1")
+            MetricsText.Sample(
+                name: "ukfs_export_refused", kind: .gauge,
+                help: "1 for a registered instance not exported, and why (see ukfs_export_capacity)",
+                labels: [(MetricsText.instanceLabel, name), ("reason", reason)], value: "1")
         }
     }
 

@@ -61,14 +61,18 @@ actor InstanceExporter {
     }
 
     static let upFamily = MetricsText.Family(name: "ukfs_up", kind: .gauge, help: "1 when the instance answered this scrape")
-    static let samplesFamily = MetricsText.Family(name: "ukfs_scrape_samples", kind: .gauge,
-                                                  help: "ukstore samples this scrape exported")
-    static let requestsFamily = MetricsText.Family(name: "ukfs_scrape_bridge_requests", kind: .gauge,
-                                                   help: "bridge requests this scrape sent")
-    static let bytesFamily = MetricsText.Family(name: "ukfs_scrape_bridge_bytes", kind: .gauge,
-                                                help: "bridge bytes this scrape exchanged")
-    static let durationFamily = MetricsText.Family(name: "ukfs_scrape_duration_seconds", kind: .gauge,
-                                                   help: "time this instance's part of the scrape took")
+    static let samplesFamily = MetricsText.Family(
+        name: "ukfs_scrape_samples", kind: .gauge,
+        help: "ukstore samples this scrape exported")
+    static let requestsFamily = MetricsText.Family(
+        name: "ukfs_scrape_bridge_requests", kind: .gauge,
+        help: "bridge requests this scrape sent")
+    static let bytesFamily = MetricsText.Family(
+        name: "ukfs_scrape_bridge_bytes", kind: .gauge,
+        help: "bridge bytes this scrape exchanged")
+    static let durationFamily = MetricsText.Family(
+        name: "ukfs_scrape_duration_seconds", kind: .gauge,
+        help: "time this instance's part of the scrape took")
 
     /// The exporter's own series for this instance, labelled once.
     private struct OwnSeries {
@@ -94,7 +98,8 @@ actor InstanceExporter {
             // The exporter holds the line and shares it, or reads through the holder's share.
             let connection = try await LineConnector.connect(
                 line, role: .holder, group: group, timeout: timeout, logger: logger,
-                onEvent: { _ in changed.raise() }).connection
+                onEvent: { _ in changed.raise() }
+            ).connection
             _ = await connection.send(.watch(flags: 1), timeout: timeout)
             let fresh = GuestTree(connection: connection, timeout: timeout)
             tree = fresh
@@ -138,5 +143,9 @@ actor InstanceExporter {
 final class ChangeFlag: Sendable {
     private let raised = Mutex(false)
     func raise() { raised.withLock { $0 = true } }
-    func take() -> Bool { raised.withLock { value in defer { value = false }; return value } }
+    func take() -> Bool {
+        raised.withLock { value in
+            defer { value = false }; return value
+        }
+    }
 }

@@ -30,8 +30,10 @@ enum MetricNaming {
     static let gaugePrefixes: Set = ["cur", "max", "min", "last"]
     /// Last words of accumulating figures (node_exporter's `…_errs_total`, `…_fifo_total`,
     /// `…_drop_total`, `…_packets_total`, `…_bytes_total`), and ukstore's own `_count`.
-    static let counterLastWords: Set = ["bytes", "packets", "errors", "errs", "fifo", "drops", "dropped", "drop",
-                                        "count", "total", "overruns", "collisions"]
+    static let counterLastWords: Set = [
+        "bytes", "packets", "errors", "errs", "fifo", "drops", "dropped", "drop",
+        "count", "total", "overruns", "collisions",
+    ]
     /// First words of ukstore's running totals: `tot_nb_allocs`, `nb_enomem`.
     static let counterFirstWords: Set = ["tot", "nb"]
     /// Words that make an entry a size in bytes: ukalloc's and ukfalloc's memory figures and sizes.
@@ -58,7 +60,8 @@ enum MetricNaming {
         if settable || words.first.map(gaugePrefixes.contains) == true {
             kind = .gauge
         } else if accumulatesTime || words.last.map(counterLastWords.contains) == true
-                    || words.first.map(counterFirstWords.contains) == true {
+            || words.first.map(counterFirstWords.contains) == true
+        {
             kind = .counter
         } else {
             kind = .gauge
@@ -83,9 +86,10 @@ enum MetricNaming {
 
     /// What Prometheus names cannot hold made `_`.
     static func sanitized(_ name: String) -> String {
-        String(name.unicodeScalars.map { scalar -> Character in
-            let character = scalar.isASCII ? Character(scalar) : "_"
-            return character.isLetter || character.isNumber || character == "_" ? character : "_"
-        })
+        String(
+            name.unicodeScalars.map { scalar -> Character in
+                let character = scalar.isASCII ? Character(scalar) : "_"
+                return character.isLetter || character.isNumber || character == "_" ? character : "_"
+            })
     }
 }

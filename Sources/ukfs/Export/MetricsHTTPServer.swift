@@ -81,10 +81,12 @@ final class MetricsHandler: ChannelInboundHandler {
             let headOnly = head.method == .HEAD
             Task {
                 let text = await scrape()
-                HTTPReply.send(.ok, headOnly ? "" : text, type: MetricsText.contentType, version: version, keepAlive: keepAlive, on: channel)
+                HTTPReply.send(
+                    .ok, headOnly ? "" : text, type: MetricsText.contentType, version: version, keepAlive: keepAlive, on: channel)
             }
         case "/":
-            HTTPReply.send(.ok, "ukfs export: metrics at /metrics\n", type: "text/plain", version: version, keepAlive: keepAlive, on: channel)
+            HTTPReply.send(
+                .ok, "ukfs export: metrics at /metrics\n", type: "text/plain", version: version, keepAlive: keepAlive, on: channel)
         default:
             HTTPReply.send(.notFound, "not found: try /metrics\n", type: "text/plain", version: version, keepAlive: keepAlive, on: channel)
         }
@@ -93,16 +95,19 @@ final class MetricsHandler: ChannelInboundHandler {
 }
 
 enum HTTPReply {
-    static func send(_ status: HTTPResponseStatus, _ body: String, type: String, version: HTTPVersion,
-                             keepAlive: Bool, on channel: Channel) {
+    static func send(
+        _ status: HTTPResponseStatus, _ body: String, type: String, version: HTTPVersion,
+        keepAlive: Bool, on channel: Channel
+    ) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: type)
         headers.add(name: "Content-Length", value: String(body.utf8.count))
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         var buffer = channel.allocator.buffer(capacity: body.utf8.count)
         buffer.writeString(body)
-        channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers)),
-                      promise: nil)
+        channel.write(
+            HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers)),
+            promise: nil)
         channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
         let done = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
         if !keepAlive { done.whenComplete { _ in channel.close(promise: nil) } }

@@ -115,8 +115,10 @@ enum MetricsText {
             let name = String(decoding: entry.name, as: UTF8.self)
             let named = MetricNaming.family(ofEntry: name, settable: key.settable)
             let unit = named.entryUnit.map { ", \($0) in the guest" } ?? ""
-            let made = (Family(name: named.name, kind: named.kind, help: "ukstore entry \(name) (\(entry.type)\(unit))"),
-                        named.divisor)
+            let made = (
+                Family(name: named.name, kind: named.kind, help: "ukstore entry \(name) (\(entry.type)\(unit))"),
+                named.divisor
+            )
             // Bounded: guests that name every entry differently only lose the cache's help.
             families.withLock { if $0.count < Self.maxFamilies { $0[key] = made } }
             return made
@@ -130,8 +132,9 @@ enum MetricsText {
 
     /// `ukfs_build_info`: always 1, its labels say which ukfs and bridge protocol serve the metrics.
     static func buildInfo(version: String, protocolVersion: UInt8) -> Sample {
-        Sample(name: "ukfs_build_info", kind: .gauge, help: "the ukfs exporter's version and bridge protocol version",
-               labels: [("version", version), ("protocol", String(protocolVersion))], value: "1")
+        Sample(
+            name: "ukfs_build_info", kind: .gauge, help: "the ukfs exporter's version and bridge protocol version",
+            labels: [("version", version), ("protocol", String(protocolVersion))], value: "1")
     }
 
     /// `name{label="value",…}`, the values escaped.
@@ -161,7 +164,8 @@ enum MetricsText {
         var out = ""
         out.reserveCapacity(bytes + order.count * 160)
         for family in order {
-            out += "# HELP " + family.name + " " + escapeHelp(family.help) + "\n# TYPE " + family.name + " "
+            out +=
+                "# HELP " + family.name + " " + escapeHelp(family.help) + "\n# TYPE " + family.name + " "
                 + family.kind.rawValue + "\n"
             for (part, index) in members[family.name] ?? [] {
                 let sample = parts[Int(part)][Int(index)]

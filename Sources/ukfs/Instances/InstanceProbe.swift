@@ -34,8 +34,10 @@ struct InstanceProbe {
 
     /// Asks through the share when there is one (its HELLO costs the guest a PING, so `answering`
     /// is the guest's word, not the holder's), else directly, as every command does.
-    static func probe(_ name: String, registry: InstanceRegistry, group: MultiThreadedEventLoopGroup,
-                      timeout: Duration, logger: Logger) async -> InstanceProbe {
+    static func probe(
+        _ name: String, registry: InstanceRegistry, group: MultiThreadedEventLoopGroup,
+        timeout: Duration, logger: Logger
+    ) async -> InstanceProbe {
         let path = registry.socketPath(for: name)
         switch registry.resolve(name) {
         case .address(let address, _):
@@ -45,22 +47,26 @@ struct InstanceProbe {
             var state = State.notAnswering
             var holder = status.map { ($0.pid, $0.command) }
             do {
-                let line = try await LineConnector.connect(LineTarget(address: address, share: location), role: .user,
-                                                           group: group, timeout: timeout, logger: logger)
+                let line = try await LineConnector.connect(
+                    LineTarget(address: address, share: location), role: .user,
+                    group: group, timeout: timeout, logger: logger)
                 line.connection.close()
                 state = .answering
             } catch .lineHeld(_, let text) {
                 state = .busy
                 holder = holder ?? Self.split(text)
             } catch {}
-            return InstanceProbe(name: name, address: "unix:" + path, state: state, holderPID: holder?.0,
-                                 holderCommand: holder?.1, clients: status?.clients ?? 0)
+            return InstanceProbe(
+                name: name, address: "unix:" + path, state: state, holderPID: holder?.0,
+                holderCommand: holder?.1, clients: status?.clients ?? 0)
         case .foreign(_, _, let uid):
-            return InstanceProbe(name: name, address: "unix:" + path, state: .refused("owned by uid \(uid)"),
-                                 holderPID: nil, holderCommand: nil, clients: 0)
+            return InstanceProbe(
+                name: name, address: "unix:" + path, state: .refused("owned by uid \(uid)"),
+                holderPID: nil, holderCommand: nil, clients: 0)
         case .unknown, .invalid:
-            return InstanceProbe(name: name, address: "unix:" + path, state: .refused("not a socket"),
-                                 holderPID: nil, holderCommand: nil, clients: 0)
+            return InstanceProbe(
+                name: name, address: "unix:" + path, state: .refused("not a socket"),
+                holderPID: nil, holderCommand: nil, clients: 0)
         }
     }
 
@@ -78,7 +84,9 @@ struct InstanceProbe {
 
     var json: String {
         let holder = holderPID.map { JSONText.object([("pid", String($0)), ("command", JSONText.string(holderCommand ?? ""))]) } ?? "null"
-        return JSONText.object([("name", JSONText.string(name)), ("state", JSONText.string(state.text)),
-                                ("address", JSONText.string(address)), ("holder", holder), ("clients", String(clients))])
+        return JSONText.object([
+            ("name", JSONText.string(name)), ("state", JSONText.string(state.text)),
+            ("address", JSONText.string(address)), ("holder", holder), ("clients", String(clients)),
+        ])
     }
 }

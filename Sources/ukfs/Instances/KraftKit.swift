@@ -24,7 +24,8 @@ enum KraftKit {
         guard let machine = machines.first(where: { $0.name == name || $0.id == name }) else {
             return .notFound("`kraft ps` lists no machine named or with id '\(name)'")
         }
-        let runtime = environment["UKFS_KRAFT_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let runtime =
+            environment["UKFS_KRAFT_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/kraftkit/runtime"
         let socket = runtime + "/" + machine.id + "/ukfs.sock"
         return .found(id: machine.id, socket: socket)
@@ -33,7 +34,8 @@ enum KraftKit {
     /// The names of the machines `kraft ps` lists (for completion); none when kraft is not on PATH.
     static func machineNames(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         guard let kraft = executable("kraft", path: environment["PATH"] ?? ""),
-              case .success(let output) = run(kraft, ["ps", "--long", "-o", "json"]) else { return [] }
+            case .success(let output) = run(kraft, ["ps", "--long", "-o", "json"])
+        else { return [] }
         return parse(output).map(\.name).filter { !$0.isEmpty }
     }
 
@@ -55,7 +57,8 @@ enum KraftKit {
                 if let text = value as? String { fields[normalized] = text }
             }
             guard let id = fields["machineid"] ?? fields["id"] ?? fields["uid"], !id.isEmpty,
-                  id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+                id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            else { return nil }
             return Machine(id: id, name: fields["name"] ?? "")
         }
     }

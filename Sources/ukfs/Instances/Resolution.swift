@@ -43,10 +43,14 @@ struct ResolvedInstance {
                 self.address = .unix(path: socket)
                 self.share = registry.share(for: name)
             case .notFound(let why):
-                throw CLIError("unknown instance '\(name)': no socket at \(lookedIn), and \(why) — start it (ukfs sim \(name)), list known ones (ukfs list), or give an address (\(BridgeAddress.forms))")
+                throw CLIError(
+                    "unknown instance '\(name)': no socket at \(lookedIn), and \(why) — start it (ukfs sim \(name)), list known ones (ukfs list), or give an address (\(BridgeAddress.forms))"
+                )
             }
         case .foreign(let name, let path, let uid):
-            throw CLIError("refusing instance '\(name)': \(path) belongs to uid \(uid), not you — give its address explicitly (unix:\(path)) if you trust it")
+            throw CLIError(
+                "refusing instance '\(name)': \(path) belongs to uid \(uid), not you — give its address explicitly (unix:\(path)) if you trust it"
+            )
         case .invalid(let text):
             throw CLIError("'\(text)' is neither an instance name (letters, digits, - _ .) nor an address (\(BridgeAddress.forms))")
         }

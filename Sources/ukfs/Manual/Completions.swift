@@ -25,8 +25,10 @@ enum Completions {
     static func mountOptions(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         let written = prefix.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
         let head = written.isEmpty ? "" : written + ","
-        let options = ["allow_other", "ro", "rw", "wait", "timeout=", "max_threads=", "log=",
-                       "nosuid", "nodev", "noexec", "noatime", "_netdev", "noauto", "nofail"]
+        let options = [
+            "allow_other", "ro", "rw", "wait", "timeout=", "max_threads=", "log=",
+            "nosuid", "nodev", "noexec", "noatime", "_netdev", "noauto", "nofail",
+        ]
         return options.map { head + $0 }.filter { $0.hasPrefix(prefix) }
     }
 
@@ -78,8 +80,11 @@ enum Completions {
         let timeout = Duration.seconds(1)
         var logger = Logger(label: "ukfs.complete")
         logger.logLevel = .critical
-        guard let connection = try? await BridgeConnection.connect(to: target.address, group: group, timeout: timeout,
-                                                                    logger: logger) else { return nil }
+        guard
+            let connection = try? await BridgeConnection.connect(
+                to: target.address, group: group, timeout: timeout,
+                logger: logger)
+        else { return nil }
         return GuestTree(connection: connection, timeout: timeout)
     }
 }

@@ -68,11 +68,12 @@ enum ManPage {
     static func synopsis(_ command: ToolInfo.Command) -> String {
         (command.arguments ?? []).filter { $0.shouldDisplay != false && !isStandard($0) }.map { argument in
             let name = argument.names?.first?.spelled ?? ""
-            let shown = switch argument.kind {
-            case .positional: label(argument)
-            case .option: name + " " + value(argument)
-            case .flag: name
-            }
+            let shown =
+                switch argument.kind {
+                case .positional: label(argument)
+                case .option: name + " " + value(argument)
+                case .flag: name
+                }
             let repeated = argument.isRepeating == true ? shown + "\u{2026}" : shown
             return argument.isOptional == true || argument.kind != .positional ? "[\(repeated)]" : repeated
         }.joined(separator: " ")

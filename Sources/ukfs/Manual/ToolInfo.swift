@@ -36,8 +36,9 @@ struct ToolInfo: Decodable {
     /// What this very ukfs says about itself, from a copy of it run with --experimental-dump-help.
     static func ofThisProgram() throws -> ToolInfo {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                                    ?? CommandLine.arguments[0])
+        process.executableURL = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         process.arguments = ["--experimental-dump-help"]
         let pipe = Pipe()
         process.standardOutput = pipe

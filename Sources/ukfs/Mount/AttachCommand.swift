@@ -29,21 +29,26 @@ struct AttachCommand: AsyncParsableCommand {
         try await reportingErrors {
             let target = try ResolvedInstance(instance, registry: InstanceRegistry())
             guard let share = target.share else {
-                throw CLIError("\(instance) is not a registered instance, so its line cannot be shared by name — put its socket in the registry as NAME.sock (or give its name)")
+                throw CLIError(
+                    "\(instance) is not a registered instance, so its line cannot be shared by name — put its socket in the registry as NAME.sock (or give its name)"
+                )
             }
             let logger = LoggingSetup.logger("ukfs.attach", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
             let first = try await connect(target, group: group, timeout: duration, logger: logger)
-            Console.say(first.route == .direct
-                ? "ukfs: holding \(target.name)'s line, shared at \(share.socketPath) (Ctrl-C to stop)"
-                : "ukfs: \(target.name)'s line is held by another process; taking it over if that one ends (Ctrl-C to stop)")
+            Console.say(
+                first.route == .direct
+                    ? "ukfs: holding \(target.name)'s line, shared at \(share.socketPath) (Ctrl-C to stop)"
+                    : "ukfs: \(target.name)'s line is held by another process; taking it over if that one ends (Ctrl-C to stop)")
             try await hold(first, target: target, group: group, timeout: duration, logger: logger)
         }
     }
 
-    private func connect(_ target: ResolvedInstance, group: MultiThreadedEventLoopGroup, timeout: Duration,
-                         logger: Logger) async throws -> GuestLine {
+    private func connect(
+        _ target: ResolvedInstance, group: MultiThreadedEventLoopGroup, timeout: Duration,
+        logger: Logger
+    ) async throws -> GuestLine {
         do {
             return try await LineConnector.connect(target.line, role: .holder, group: group, timeout: timeout, logger: logger)
         } catch {
@@ -54,8 +59,10 @@ struct AttachCommand: AsyncParsableCommand {
 
     /// Waits for the line to end, then connects again (holding it, or through the new holder),
     /// with the mount's backoff: 0.1 s doubling to 1.6 s while attempts fail.
-    private func hold(_ first: GuestLine, target: ResolvedInstance, group: MultiThreadedEventLoopGroup,
-                      timeout: Duration, logger: Logger) async throws -> Never {
+    private func hold(
+        _ first: GuestLine, target: ResolvedInstance, group: MultiThreadedEventLoopGroup,
+        timeout: Duration, logger: Logger
+    ) async throws -> Never {
         var line: GuestLine? = first
         var failures = 0
         while true {

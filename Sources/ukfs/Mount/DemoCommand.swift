@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOPosix
-import UKFilesystem
 import UKBridgeClient
+import UKFilesystem
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,22 +26,27 @@ struct DemoCommand: AsyncParsableCommand {
             let logger = LoggingSetup.logger("ukfs.demo", level: logLevel)
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ukfs-demo-\(getpid())").path
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-            let simulator = try await SimulatorProcess.start(name: "demo", socket: folder + "/demo.sock",
-                                                             group: group, logger: logger)
+            try? FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            let simulator = try await SimulatorProcess.start(
+                name: "demo", socket: folder + "/demo.sock",
+                group: group, logger: logger)
             Termination.releasing { try? FileManager.default.removeItem(atPath: folder) }
             let mount: FuseMount
             do throws(MountError) {
-                mount = try await FuseMount.mount(instanceName: "demo", address: .unix(path: simulator.path),
-                                                  at: path, options: MountOptions(), group: group, logger: logger) { mount in
+                mount = try await FuseMount.mount(
+                    instanceName: "demo", address: .unix(path: simulator.path),
+                    at: path, options: MountOptions(), group: group, logger: logger
+                ) { mount in
                     Termination.releasing { mount.unmount() }
                 }
             } catch {
                 await simulator.stop()
                 throw CLIError(error.description)
             }
-            Console.say("""
+            Console.say(
+                """
                 ukfs: a simulated Unikraft instance is mounted at \(path). In another shell, try:
                   ls \(path)                               # libraries, and aliases such as net -> libuknetdev
                   cat \(path)/net/eth0/rx_bytes            # a live counter: read it twice

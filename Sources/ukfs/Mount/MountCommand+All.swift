@@ -12,14 +12,18 @@ extension MountCommand {
         // The folder must exist to be watched; created private as `ukfs sim` creates it.
         do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
         let absoluteMountpoint = Self.absolute(mountpoint)
-        let progress = MountProgress(what: "every instance of \(registry.folder)", mountpoint: absoluteMountpoint,
-                                     announces: true, afterWaiting: "each instance appears as it registers")
-        try await serve(at: absoluteMountpoint, serverArguments: ["--all"], ready: ready, progress: progress,
-                        waiting: { registry.registeredNames().isEmpty ? "waiting for instances to register in \(registry.folder)" : nil }) {
+        let progress = MountProgress(
+            what: "every instance of \(registry.folder)", mountpoint: absoluteMountpoint,
+            announces: true, afterWaiting: "each instance appears as it registers")
+        try await serve(
+            at: absoluteMountpoint, serverArguments: ["--all"], ready: ready, progress: progress,
+            waiting: { registry.registeredNames().isEmpty ? "waiting for instances to register in \(registry.folder)" : nil }
+        ) {
             mountpoint, options, group, logger, prepared in
             do throws(MountError) {
-                return try await FuseMount.mountAll(registry: registry, at: mountpoint, options: options,
-                                                    group: group, logger: logger, prepared: prepared)
+                return try await FuseMount.mountAll(
+                    registry: registry, at: mountpoint, options: options,
+                    group: group, logger: logger, prepared: prepared)
             } catch {
                 throw CLIError(error.description)
             }

@@ -18,8 +18,10 @@ struct MountCommand: AsyncParsableCommand {
             folder refused one is listed in MOUNTPOINT/.ukfs/refused.
             """)
 
-    @Argument(help: "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT); with --all, the mountpoint.",
-              completion: .custom(Completions.instances))
+    @Argument(
+        help:
+            "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT); with --all, the mountpoint.",
+        completion: .custom(Completions.instances))
     var instance: String
 
     @Argument(help: "An existing, empty directory.", completion: .directory)
@@ -31,8 +33,12 @@ struct MountCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("f"), .customLong("foreground")], help: "Stay in the foreground; Ctrl-C unmounts.")
     var foreground = false
 
-    @Option(name: .customShort("o"), help: ArgumentHelp("Mount options: allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH; mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …) as FUSE filesystems take them.", valueName: "options"),
-            completion: .custom(Completions.mountOptions))
+    @Option(
+        name: .customShort("o"),
+        help: ArgumentHelp(
+            "Mount options: allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, log=PATH; mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …) as FUSE filesystems take them.",
+            valueName: "options"),
+        completion: .custom(Completions.mountOptions))
     var options: [String] = []
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
@@ -43,7 +49,9 @@ struct MountCommand: AsyncParsableCommand {
 
     func validate() throws {
         if all && mountpoint != nil { throw ValidationError("with --all, give only the mountpoint: ukfs mount --all MOUNTPOINT") }
-        if !all && mountpoint == nil { throw ValidationError("give an instance and a mountpoint: ukfs mount NAME MOUNTPOINT (or ukfs mount --all MOUNTPOINT)") }
+        if !all && mountpoint == nil {
+            throw ValidationError("give an instance and a mountpoint: ukfs mount NAME MOUNTPOINT (or ukfs mount --all MOUNTPOINT)")
+        }
     }
 
     func run() async throws {
@@ -66,19 +74,24 @@ struct MountCommand: AsyncParsableCommand {
             // -o wait by NAME: a VM that has not created its socket yet is waited for at the
             // registry's NAME.sock, as it would be by address.
             guard try ParsedMountOptions(options).filesystem.waitForGuest,
-                  let registered = ResolvedInstance.awaitingRegistration(instance, registry: registry) else { throw error }
+                let registered = ResolvedInstance.awaitingRegistration(instance, registry: registry)
+            else { throw error }
             target = registered
         }
         let absoluteMountpoint = Self.absolute(mountpoint ?? "")
-        let progress = MountProgress(what: target.name, mountpoint: absoluteMountpoint,
-                                     announces: try ParsedMountOptions(options).filesystem.waitForGuest)
-        try await serve(at: absoluteMountpoint, serverArguments: [instance], ready: ready, progress: progress,
-                        waiting: { progress.waitingLine(address: target.address.description) }) { mountpoint, options, group, logger, prepared in
+        let progress = MountProgress(
+            what: target.name, mountpoint: absoluteMountpoint,
+            announces: try ParsedMountOptions(options).filesystem.waitForGuest)
+        try await serve(
+            at: absoluteMountpoint, serverArguments: [instance], ready: ready, progress: progress,
+            waiting: { progress.waitingLine(address: target.address.description) }
+        ) { mountpoint, options, group, logger, prepared in
             var options = options
             options.source = instance
             do throws(MountError) {
-                return try await FuseMount.mount(instanceName: target.name, address: target.address, share: target.share, at: mountpoint,
-                                                 options: options, group: group, logger: logger, prepared: prepared)
+                return try await FuseMount.mount(
+                    instanceName: target.name, address: target.address, share: target.share, at: mountpoint,
+                    options: options, group: group, logger: logger, prepared: prepared)
             } catch {
                 if case .guest(let bridgeError) = error { throw CLIError(target.describe(bridgeError)) }
                 throw CLIError(error.description)
@@ -91,17 +104,25 @@ struct MountCommand: AsyncParsableCommand {
     /// server and return once it says it is ready. In the foreground: mount with `make`, report
     /// ready (to the waiting parent, or to systemd), and serve until unmounted or signalled.
     /// `waiting` says, once mounted, what the mount still waits for, if anything.
-    func serve(at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, progress: MountProgress,
-               waiting: @escaping () -> String?,
-               make: (String, MountOptions, MultiThreadedEventLoopGroup, Logger,
-                      @escaping @Sendable (FuseMount) -> Void) async throws -> FuseMount) async throws {
+    func serve(
+        at absoluteMountpoint: String, serverArguments: [String], ready: ReadyChannel, progress: MountProgress,
+        waiting: @escaping () -> String?,
+        make: (
+            String, MountOptions, MultiThreadedEventLoopGroup, Logger,
+            @escaping @Sendable (FuseMount) -> Void
+        ) async throws -> FuseMount
+    ) async throws {
         var parsed = try ParsedMountOptions(options)
         if !foreground {
             do { try FuseMount.checkMountpoint(absoluteMountpoint) } catch { throw CLIError(error.description) }
             var waited = false
-            try Background.spawnServer(arguments: ["mount"] + serverArguments + [absoluteMountpoint, "--foreground",
-                                                   "--log-level", logLevel.rawValue] + options.flatMap { ["-o", $0] },
-                                       logPath: parsed.logPath) { line in
+            try Background.spawnServer(
+                arguments: ["mount"] + serverArguments + [
+                    absoluteMountpoint, "--foreground",
+                    "--log-level", logLevel.rawValue,
+                ] + options.flatMap { ["-o", $0] },
+                logPath: parsed.logPath
+            ) { line in
                 waited = true
                 if progress.announces { MountProgress.say(line) }
             }

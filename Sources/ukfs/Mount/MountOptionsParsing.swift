@@ -41,7 +41,9 @@ struct ParsedMountOptions {
                 case .kernelFlag: filesystem.kernelFlags.append(option)
                 case .ignored: break
                 case nil:
-                    throw CLIError("unknown mount option '\(option)' — known: \(Self.own), and mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …)")
+                    throw CLIError(
+                        "unknown mount option '\(option)' — known: \(Self.own), and mount(8)'s generic ones (nosuid, nodev, noexec, noatime, _netdev, noauto, x-systemd.*, …)"
+                    )
                 }
             }
         }
@@ -60,9 +62,11 @@ enum GenericMountOption {
     /// Accepted, with nothing to do: ukfs always mounts nosuid,nodev (no entry is ever setuid or a
     /// device, so mount.fuse3's automatic `dev,suid` change nothing); access times are not kept,
     /// so the finer atime options have no effect; the rest are for mount(8), systemd and fstab.
-    static let ignored: Set = ["nosuid", "nodev", "suid", "dev", "defaults", "auto", "noauto", "user", "nouser",
-                               "users", "owner", "group", "nofail", "_netdev", "relatime", "norelatime",
-                               "strictatime", "nostrictatime", "diratime", "nodiratime", "lazytime", "nolazytime"]
+    static let ignored: Set = [
+        "nosuid", "nodev", "suid", "dev", "defaults", "auto", "noauto", "user", "nouser",
+        "users", "owner", "group", "nofail", "_netdev", "relatime", "norelatime",
+        "strictatime", "nostrictatime", "diratime", "nodiratime", "lazytime", "nolazytime",
+    ]
 
     /// Prefixes of options meant for others: systemd's and other tools' `x-…`/`X-…`, fstab's `comment=`.
     static let ignoredPrefixes = ["x-", "X-", "comment="]

@@ -7,7 +7,8 @@ import Foundation
 enum SystemdNotify {
     static let socketPath: String? = {
         guard let path = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"], path.count > 1,
-              path.hasPrefix("/") || path.hasPrefix("@") else { return nil }
+            path.hasPrefix("/") || path.hasPrefix("@")
+        else { return nil }
         return path
     }()
 

@@ -40,7 +40,7 @@ struct DumpCommand: AsyncParsableCommand {
     static func json(_ read: [(entry: TreeEntry, value: Value)]) -> String {
         var libraries: [(name: [UInt8], members: [(key: [UInt8], value: String)])] = []
         var objects: [[UInt8]: [(key: [UInt8], value: String)]] = [:]   // "lib/obj" → members
-        var objectOrder: [[UInt8]: [[UInt8]]] = [:]                        // lib → object names
+        var objectOrder: [[UInt8]: [[UInt8]]] = [:]   // lib → object names
         for (entry, value) in read {
             if libraries.last?.name != entry.library && !libraries.contains(where: { $0.name == entry.library }) {
                 libraries.append((entry.library, []))

@@ -6,7 +6,9 @@ struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
         abstract: "Print the values of entries, one per line, read in one batched request.",
-        discussion: "Nothing is printed unless every value could be read; the exit status is then the errno `cat` on the mount would meet (2 no such entry, 13 no getter, 21 a directory, 5 the guest did not answer …).")
+        discussion:
+            "Nothing is printed unless every value could be read; the exit status is then the errno `cat` on the mount would meet (2 no such entry, 13 no getter, 21 a directory, 5 the guest did not answer …)."
+    )
 
     @OptionGroup var target: InstanceOptions
 

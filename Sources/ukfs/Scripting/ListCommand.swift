@@ -8,7 +8,9 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the instances in the registry, whether they answer, and who holds their line.",
-        discussion: "HOLDER is the process holding the guest's one line (pid and command); CLIENTS the local processes sharing it through that holder.")
+        discussion:
+            "HOLDER is the process holding the guest's one line (pid and command); CLIENTS the local processes sharing it through that holder."
+    )
 
     @Option(help: "How long to wait for each instance, in seconds.")
     var timeout: Double = 1
@@ -42,8 +44,9 @@ struct ListCommand: AsyncParsableCommand {
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
         var lines = [pad("NAME", width) + "  " + pad("STATE", stateWidth) + "  CLIENTS  " + pad("ADDRESS", addressWidth) + "  HOLDER"]
         for probe in probes {
-            lines.append(pad(probe.name, width) + "  " + pad(probe.state.text, stateWidth) + "  "
-                         + pad(String(probe.clients), 7) + "  " + pad(probe.address, addressWidth) + "  " + probe.holderText)
+            lines.append(
+                pad(probe.name, width) + "  " + pad(probe.state.text, stateWidth) + "  "
+                    + pad(String(probe.clients), 7) + "  " + pad(probe.address, addressWidth) + "  " + probe.holderText)
         }
         Output.lines(lines)
     }

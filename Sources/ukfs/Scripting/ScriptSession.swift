@@ -7,8 +7,10 @@ import UKBridgeClient
 
 /// The instance argument and time bound every scripting command (ls, get, set, watch, dump) takes.
 struct InstanceOptions: ParsableArguments {
-    @Argument(help: "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
-              completion: .custom(Completions.instances))
+    @Argument(
+        help:
+            "An instance name (the registry, then KraftKit) or an address (unix:PATH or a path with a /, tcp:HOST:PORT, vsock:CID:PORT, fc-vsock:PATH:PORT).",
+        completion: .custom(Completions.instances))
     var instance: String
 
     @Option(help: "Seconds to wait for each answer of the guest.")
@@ -31,10 +33,12 @@ struct ScriptSession {
         let logger = LoggingSetup.logger(label, level: .error)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            let line = try await LineConnector.connect(target.line, role: role, group: group,
-                                                       timeout: options.duration, logger: logger)
-            return ScriptSession(target: target, tree: GuestTree(connection: line.connection, timeout: options.duration),
-                                 group: group)
+            let line = try await LineConnector.connect(
+                target.line, role: role, group: group,
+                timeout: options.duration, logger: logger)
+            return ScriptSession(
+                target: target, tree: GuestTree(connection: line.connection, timeout: options.duration),
+                group: group)
         } catch {
             try? await group.shutdownGracefully()
             throw CLIError(target.describe(error))
@@ -47,8 +51,10 @@ struct ScriptSession {
     }
 
     /// Runs `body` on an open session and always closes it.
-    static func with<T>(_ options: InstanceOptions, label: String, role: LineRole = .user,
-                        _ body: (ScriptSession) async throws -> T) async throws -> T {
+    static func with<T>(
+        _ options: InstanceOptions, label: String, role: LineRole = .user,
+        _ body: (ScriptSession) async throws -> T
+    ) async throws -> T {
         let session = try await open(options, label: label, role: role)
         do {
             let result = try await body(session)

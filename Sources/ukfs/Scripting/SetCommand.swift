@@ -5,7 +5,9 @@ struct SetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Call an entry's setter, as `echo VALUE > entry` on the mount would.",
-        discussion: "Exit status on failure: 13 no setter, 22 not a value of the entry's type, 34 out of its range, 27 text longer than the guest's max_string, or the setter's own errno.")
+        discussion:
+            "Exit status on failure: 13 no setter, 22 not a value of the entry's type, 34 out of its range, 27 text longer than the guest's max_string, or the setter's own errno."
+    )
 
     @OptionGroup var target: InstanceOptions
 

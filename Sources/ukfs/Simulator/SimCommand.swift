@@ -9,7 +9,9 @@ struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Run a simulated Unikraft instance and register it as NAME (or a fleet, NAME-1 … NAME-N).",
-        discussion: "Its store mirrors upstream's producers (docs/simulated-store.md). Ctrl-C stops it (every member of a fleet, removing their sockets).")
+        discussion:
+            "Its store mirrors upstream's producers (docs/simulated-store.md). Ctrl-C stops it (every member of a fleet, removing their sockets)."
+    )
 
     @Argument(help: "The name to register (letters, digits, - _ .); with --fleet, the members' prefix (default vm).")
     var name: String?
@@ -23,7 +25,10 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Add this many entries (library appscale, 100 per object) for benchmarks at scale.")
     var scale: Int = 0
 
-    @Option(help: "Listen on this address too (repeatable): unix:PATH, tcp:HOST:PORT (port 0: any free port), vsock:CID:PORT, or fc-vsock:PATH:PORT (a stand-in for Firecracker's hybrid vsock in front of guest port PORT).")
+    @Option(
+        help:
+            "Listen on this address too (repeatable): unix:PATH, tcp:HOST:PORT (port 0: any free port), vsock:CID:PORT, or fc-vsock:PATH:PORT (a stand-in for Firecracker's hybrid vsock in front of guest port PORT)."
+    )
     var listen: [String] = []
 
     @Flag(help: "Serve one connection at a time and leave the next waiting, as a real guest's line (a QEMU chardev) does.")
@@ -45,8 +50,9 @@ struct SimCommand: AsyncParsableCommand {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             if let fleet { return try await runFleet(size: fleet, group: group, logger: logger) }
             guard let name else { throw CLIError("give the NAME to register (or --fleet N)") }
-            let simulator = try await SimulatorProcess.start(name: name, socket: socket, scale: scale, oneClient: oneClient,
-                                                                group: group, logger: logger)
+            let simulator = try await SimulatorProcess.start(
+                name: name, socket: socket, scale: scale, oneClient: oneClient,
+                group: group, logger: logger)
             let extra: [(server: SimulatorServer, address: String)]
             do {
                 extra = try await SimListeners.start(listen, store: simulator.server.store, group: group, logger: logger)
@@ -63,10 +69,13 @@ struct SimCommand: AsyncParsableCommand {
     /// One event loop serves the whole fleet: threads do not grow with its size.
     private func runFleet(size: Int, group: MultiThreadedEventLoopGroup, logger: Logger) async throws {
         let base = name ?? "vm"
-        let fleet = try await SimFleet.start(size: size, base: base, scale: scale, oneClient: oneClient,
-                                             group: group, logger: logger)
+        let fleet = try await SimFleet.start(
+            size: size, base: base, scale: scale, oneClient: oneClient,
+            group: group, logger: logger)
         let folder = (fleet.members.first?.path as NSString?)?.deletingLastPathComponent ?? ""
-        Console.say("ukfs: simulating \(size) instance\(size == 1 ? "" : "s"), \(SimFleet.memberName(base, 1)) … \(SimFleet.memberName(base, size)), in \(folder) (Ctrl-C to stop)")
+        Console.say(
+            "ukfs: simulating \(size) instance\(size == 1 ? "" : "s"), \(SimFleet.memberName(base, 1)) … \(SimFleet.memberName(base, size)), in \(folder) (Ctrl-C to stop)"
+        )
         await Termination.serveForever()
     }
 }
@@ -76,8 +85,10 @@ struct SimulatorProcess {
     let server: SimulatorServer
     let path: String
 
-    static func start(name: String, socket: String?, scale: Int = 0, seed: UInt32 = 0, oneClient: Bool = false,
-                      group: MultiThreadedEventLoopGroup, logger: Logger) async throws -> SimulatorProcess {
+    static func start(
+        name: String, socket: String?, scale: Int = 0, seed: UInt32 = 0, oneClient: Bool = false,
+        group: MultiThreadedEventLoopGroup, logger: Logger
+    ) async throws -> SimulatorProcess {
         guard InstanceRegistry.isValidName(name) else {
             throw CLIError("'\(name)' cannot be an instance name: use letters, digits, - _ . (at most 64)")
         }
@@ -94,21 +105,25 @@ struct SimulatorProcess {
         defer { umask(oldMask) }
         // The socket is what outlives the process (the kernel closes the rest): a signal from the
         // moment it may exist removes it.
-        return try await serve(name: name, at: path, scale: scale, seed: seed, oneClient: oneClient, group: group,
-                               logger: logger, willBind: { Termination.releasing { unlink(path) } })
+        return try await serve(
+            name: name, at: path, scale: scale, seed: seed, oneClient: oneClient, group: group,
+            logger: logger, willBind: { Termination.releasing { unlink(path) } })
     }
 
     /// Serves a new store at `path`, after clearing a dead simulator's leftover socket; `willBind`
     /// runs just before the socket is created. The caller sets the umask the socket is born with.
-    static func serve(name: String, at path: String, scale: Int, seed: UInt32, oneClient: Bool,
-                      group: MultiThreadedEventLoopGroup, logger: Logger,
-                      willBind: () -> Void) async throws -> SimulatorProcess {
+    static func serve(
+        name: String, at path: String, scale: Int, seed: UInt32, oneClient: Bool,
+        group: MultiThreadedEventLoopGroup, logger: Logger,
+        willBind: () -> Void
+    ) async throws -> SimulatorProcess {
         try await clearStaleSocket(at: path, name: name, group: group, logger: logger)
         let store = SimulatedStore(name: name, scale: scale, seed: seed)
         willBind()
         do {
-            let server = try await SimulatorServer.start(store: store, unixSocketPath: path, group: group, logger: logger,
-                                                         oneClient: oneClient)
+            let server = try await SimulatorServer.start(
+                store: store, unixSocketPath: path, group: group, logger: logger,
+                oneClient: oneClient)
             return SimulatorProcess(server: server, path: path)
         } catch {
             throw CLIError("cannot listen on \(path): \(error) — is the folder writable?")
@@ -117,12 +132,15 @@ struct SimulatorProcess {
 
     /// A socket left by a simulator that died (nobody listens: refused) is removed; one that still
     /// answers, or listens but is busy with another host (a one-line guest), is refused.
-    private static func clearStaleSocket(at path: String, name: String, group: MultiThreadedEventLoopGroup,
-                                         logger: Logger) async throws {
+    private static func clearStaleSocket(
+        at path: String, name: String, group: MultiThreadedEventLoopGroup,
+        logger: Logger
+    ) async throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
         do {
-            let connection = try await BridgeConnection.connect(to: .unix(path: path), group: group,
-                                                                timeout: .seconds(1), logger: logger)
+            let connection = try await BridgeConnection.connect(
+                to: .unix(path: path), group: group,
+                timeout: .seconds(1), logger: logger)
             connection.close()
         } catch .unreachable {
             unlink(path)

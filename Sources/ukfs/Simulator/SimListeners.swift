@@ -19,8 +19,10 @@ enum SimListeners {
     }
 
     /// Starts one listener per address; returns them with the address a client should use.
-    static func start(_ texts: [String], store: SimulatedStore, group: MultiThreadedEventLoopGroup,
-                      logger: Logger) async throws -> [(server: SimulatorServer, address: String)] {
+    static func start(
+        _ texts: [String], store: SimulatedStore, group: MultiThreadedEventLoopGroup,
+        logger: Logger
+    ) async throws -> [(server: SimulatorServer, address: String)] {
         var started: [(server: SimulatorServer, address: String)] = []
         do {
             for text in texts {
