@@ -224,18 +224,16 @@ final class GuestSession: Sendable {
             }
         }
         onDemand?.noteUse()
-        connection.send(request, timeout: timeout) { [status] result in
-            if case .failure(.timedOut) = result { status.noteTimeout() } else { status.noteAnswer() }
-            completion(result)
-        }
+        send(request, on: connection, completion: completion)
     }
 
     /// After a wake: on the connection it made, never waking again (it may already be gone).
     private func sendConnected(_ request: Request, completion: @escaping BridgeConnection.Completion) {
-        guard let connection = state.withLock({ $0.connection }) else {
-            completion(.failure(.disconnected))
-            return
-        }
+        guard let connection = state.withLock({ $0.connection }) else { return completion(.failure(.disconnected)) }
+        send(request, on: connection, completion: completion)
+    }
+
+    private func send(_ request: Request, on connection: BridgeConnection, completion: @escaping BridgeConnection.Completion) {
         connection.send(request, timeout: timeout) { [status] result in
             if case .failure(.timedOut) = result { status.noteTimeout() } else { status.noteAnswer() }
             completion(result)
@@ -275,9 +273,7 @@ final class GuestSession: Sendable {
 
     /// Closes the connection if it went unused for the folder's idle time and nobody shares it.
     func closeIfIdle() {
-        guard let onDemand, onDemand.isIdle, (status.line?.share?.clientCount ?? 0) == 0,
-            let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose()
-        else { return }
+        guard let onDemand, onDemand.isIdle, let connection = beginClosingUnshared(onDemand) else { return }
         logger.debug("closing the idle connection")
         connection.close()
     }
@@ -292,13 +288,21 @@ final class GuestSession: Sendable {
     /// idle closes are allowed (-o idle is not 0) and nobody shares it; returns once it is closed.
     func closeToMakeRoom(unusedFor: Duration) async -> Bool {
         guard let onDemand, onDemand.idleAfter != nil, onDemand.isUnused(for: unusedFor),
-            (status.line?.share?.clientCount ?? 0) == 0,
-            let connection = state.withLock({ $0.connection }), onDemand.beginIdleClose()
+            let connection = beginClosingUnshared(onDemand)
         else { return false }
         logger.debug("closing the least recently used connection to make room for another folder's")
         connection.close()
         try? await connection.closeFuture.get()
         return true
+    }
+
+    /// The connection, marked as closing for idleness, if there is one and no other process shares
+    /// it (a client's reads would fail); nil otherwise, or when an idle close is already under way.
+    private func beginClosingUnshared(_ onDemand: OnDemandConnection) -> BridgeConnection? {
+        guard (status.line?.share?.clientCount ?? 0) == 0, let connection = state.withLock({ $0.connection }),
+            onDemand.beginIdleClose()
+        else { return nil }
+        return connection
     }
 
     /// Lists `dir` from the guest and makes the tree agree. Concurrent calls for one directory

@@ -30,6 +30,10 @@ public final class SimulatedStore: Sendable {
 
     private let state: Mutex<State>
 
+    /// The `scale`s a store can be built with: enough for any benchmark, bounded so a typo cannot
+    /// ask for more memory than the host has.
+    public static let scales = 0...1_000_000
+
     /// `scale`: entries added in the `appscale` library (ScaledLibrary); 0 keeps the default store.
     /// `seed`: instance k of a fleet runs its clock k seconds ahead (docs/simulated-store.md).
     public init(name: String, scale: Int = 0, seed: UInt32 = 0) {

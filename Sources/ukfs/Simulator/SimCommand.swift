@@ -39,6 +39,7 @@ struct SimCommand: AsyncParsableCommand {
 
     func validate() throws {
         if fleet == nil && name == nil { throw ValidationError("give the NAME to register (or --fleet N)") }
+        if !SimulatedStore.scales.contains(scale) { throw ValidationError("--scale \(scale): give 0 to 1000000 entries") }
         if fleet != nil && (socket != nil || !listen.isEmpty) {
             throw ValidationError("--fleet registers its members in the registry: --socket and --listen are for one instance")
         }
@@ -100,7 +101,6 @@ struct SimulatorProcess {
             do { try registry.prepareFolder() } catch { throw CLIError(error.description) }
             path = registry.socketPath(for: name)
         }
-        guard (0...1_000_000).contains(scale) else { throw CLIError("--scale \(scale): give 0 to 1000000 entries") }
         let oldMask = umask(0o177)   // the socket is born 0600
         defer { umask(oldMask) }
         // The socket is what outlives the process (the kernel closes the rest): a signal from the
