@@ -154,7 +154,7 @@ static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 	uint64_t now;
 	size_t n = 0;
 
-	(void)wait_ms; /* a poll never blocks; the pause below paces it */
+	(void)wait_ms; /* paced here: the hot window, then the interrupt or a sleep */
 	if (!u->present) {
 		pause_us(UA_UART_ABSENT_US);
 		u->present = uart_present(u->port);
