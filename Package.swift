@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "fuse3",
             providers: [.apt(["libfuse3-dev"])]
         ),
+        // The kernel's FUSE protocol beyond libfuse 3.14: passthrough negotiation, backing files.
+        .target(
+            name: "CFuseKernel",
+            dependencies: ["CFuse3"],
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]
+        ),
         // Bridge protocol v1: frames, messages, values (docs/protocol.md).
         .target(
             name: "UKBridge",
@@ -50,8 +56,9 @@ let package = Package(
         .target(
             name: "UKFilesystem",
             dependencies: [
-                "CFuse3", "UKBridge", "UKBridgeClient",
+                "CFuse3", "CFuseKernel", "UKBridge", "UKBridgeClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

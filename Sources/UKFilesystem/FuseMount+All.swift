@@ -19,17 +19,18 @@ extension FuseMount {
         try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
         let interrupts = InterruptibleRequests()
+        let passthrough = PassthroughFiles(mode: options.passthrough, loop: group.next(), interrupts: interrupts, logger: logger)
         let instances = InstanceSet(
             registry: registry, notifier: notifier, group: group, options: options,
-            interrupts: interrupts, logger: logger)
+            interrupts: interrupts, passthrough: passthrough, logger: logger)
         instances.sync()
         let watcher = RegistryWatcher(folder: registry.folder, rescanInterval: registryRescan, logger: logger) { notified in
             instances.sync(full: notified)
         }
         let filesystem = AllInstancesFilesystem(instances: instances, readOnly: options.readOnly, interrupts: interrupts)
         let mount = FuseMount(
-            mountpoint: mountpoint, handler: filesystem, notifier: notifier, options: options,
-            logger: logger,
+            mountpoint: mountpoint, handler: filesystem, notifier: notifier, passthrough: passthrough,
+            options: options, logger: logger,
             stopServing: {
                 watcher.stop()
                 instances.stopAll()

@@ -11,6 +11,8 @@ public struct MountOptions: Sendable {
     public var readOnly = false
     public var timeout: Duration = .seconds(2)
     public var maxThreads: UInt32 = 16
+    /// Whether read-only files may be served by the kernel (FUSE passthrough): `auto` where it can.
+    public var passthrough: PassthroughMode = .auto
     /// Mount even if the guest does not answer yet (a VM still booting), and connect when it does.
     public var waitForGuest = false
     /// `mount --all`: an instance folder's guest connection closes after this long unused (and
@@ -33,6 +35,7 @@ public enum MountError: Error, CustomStringConvertible {
     case mountpointBusy(String)
     case mountpointInsideMount(String, enclosing: String)
     case noFuseDevice
+    case noFusermount
     case fuseFailed(String)
     case guest(BridgeError)
 
@@ -43,7 +46,9 @@ public enum MountError: Error, CustomStringConvertible {
         case .mountpointBusy(let path): "mountpoint \(path) is already mounted — unmount it first (ukfs umount \(path))"
         case .mountpointInsideMount(let path, let enclosing):
             "mountpoint \(path) is inside the ukfs mount at \(enclosing) — choose a directory outside it"
-        case .noFuseDevice: "/dev/fuse is missing or not accessible — load the fuse module (modprobe fuse) or install fuse3"
+        case .noFuseDevice: "/dev/fuse is missing — load the fuse module (modprobe fuse)"
+        case .noFusermount:
+            "/dev/fuse is root's and \(FuseMount.fusermount) is missing — install fuse3 (its setuid fusermount3 mounts for ordinary users)"
         case .fuseFailed(let what): "could not mount: \(what)"
         case .guest(let error): error.description
         }
@@ -56,6 +61,7 @@ public final class FuseMount: @unchecked Sendable {
     public let mountpoint: String
     private let handler: any FuseRequestHandler
     private let notifier: KernelNotifier
+    private let passthrough: PassthroughFiles
     /// Ends what serves the tree once the loop is over: the guest session, or (`--all`) the
     /// registry watcher and every instance's session.
     private let stopServing: @Sendable () -> Void
@@ -75,9 +81,11 @@ public final class FuseMount: @unchecked Sendable {
     ) async throws(MountError) -> FuseMount {
         try checkCanMount(at: mountpoint)
         let notifier = KernelNotifier()
+        let interrupts = InterruptibleRequests()
+        let passthrough = PassthroughFiles(mode: options.passthrough, loop: group.next(), interrupts: interrupts, logger: logger)
         let instance = MountedInstance(
             name: instanceName, address: address, share: share, slot: InodeSpace.rootSlot,
-            notifier: notifier, group: group, options: options,
+            notifier: notifier, group: group, options: options, interrupts: interrupts, passthrough: passthrough,
             onStateChange: options.onStateChange, logger: logger)
         do throws(BridgeError) {
             try await instance.connect()
@@ -87,7 +95,7 @@ public final class FuseMount: @unchecked Sendable {
             instance.filesystem.session.startReconnecting(after: error)
         }
         let mount = FuseMount(
-            mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier,
+            mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier, passthrough: passthrough,
             options: options, logger: logger, stopServing: { instance.stop() })
         prepared(mount)
         do throws(MountError) {
@@ -100,9 +108,10 @@ public final class FuseMount: @unchecked Sendable {
     }
 
     init(
-        mountpoint: String, handler: any FuseRequestHandler, notifier: KernelNotifier,
+        mountpoint: String, handler: any FuseRequestHandler, notifier: KernelNotifier, passthrough: PassthroughFiles,
         options: MountOptions, logger: Logger, stopServing: @escaping @Sendable () -> Void
     ) {
+        self.passthrough = passthrough
         self.mountpoint = mountpoint
         self.handler = handler
         self.notifier = notifier
@@ -111,11 +120,19 @@ public final class FuseMount: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// The setuid helper libfuse mounts through when the process may not open /dev/fuse itself.
+    static let fusermount = "/usr/bin/fusermount3"
+
     /// What every mount (single or `--all`) checks before anything else: the mountpoint can take it,
     /// and this process may use FUSE.
     static func checkCanMount(at mountpoint: String) throws(MountError) {
         try checkMountpoint(mountpoint)
-        guard access("/dev/fuse", R_OK | W_OK) == 0 else { throw .noFuseDevice }
+        // An ordinary user mounts through the setuid fusermount3, which opens /dev/fuse itself:
+        // that /dev/fuse is root's alone (crw------- on some machines) does not stop the mount.
+        guard access("/dev/fuse", F_OK) == 0 else { throw .noFuseDevice }
+        guard getuid() == 0 || access("/dev/fuse", R_OK | W_OK) == 0 || access(fusermount, X_OK) == 0 else {
+            throw .noFusermount
+        }
     }
 
     /// Fails unless `path` can take a new mount; recovers a stale ukfs mount left by a dead server.
@@ -206,6 +223,7 @@ public final class FuseMount: @unchecked Sendable {
             )
         }
         self.fuseSession = fuseSession
+        passthrough.start(session: fuseSession)
         notifier.start(session: fuseSession)
     }
 

@@ -110,6 +110,7 @@ enum FuseOperations {
         }
         ops.release = { request, _, info in
             guard let request else { return }
+            if let file = FuseOperations.openFile(info) { file.passthrough?.release(file.node.ino) }
             FuseOperations.releaseHandle(info, as: OpenFile.self)
             fuse_reply_err(request, 0)
         }

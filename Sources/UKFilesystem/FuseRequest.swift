@@ -1,4 +1,5 @@
 import CFuse3
+import CFuseKernel
 import Foundation
 
 /// A FUSE request to answer exactly once, possibly later and from another thread (the low-level
@@ -36,6 +37,22 @@ struct FuseRequest: @unchecked Sendable {
         info.noflush = file.writable ? 0 : 1
         info.fh = UInt64(UInt(bitPattern: Unmanaged.passRetained(file).toOpaque()))
         fuse_reply_open(raw, &info)
+    }
+
+    /// Opens a file whose reads the kernel serves from backing file `backing` (FUSE passthrough):
+    /// no READ of this open reaches the daemon, and `file` waits in `fi->fh` for RELEASE. False
+    /// when the kernel did not take the reply (the open was interrupted): no RELEASE will come.
+    func openPassthrough(_ file: OpenFile, backing: Int32, _ info: fuse_file_info) -> Bool {
+        var info = info
+        info.noflush = 1
+        info.keep_cache = 0
+        let handle = Unmanaged.passRetained(file)
+        info.fh = UInt64(UInt(bitPattern: handle.toOpaque()))
+        guard ukfs_reply_open_passthrough(raw, &info, backing) == 0 else {
+            handle.release()
+            return false
+        }
+        return true
     }
 
     /// Opens a directory whose listing is `items` behind `.` and `..`, held in `fi->fh` until

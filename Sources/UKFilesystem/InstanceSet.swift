@@ -26,6 +26,7 @@ final class InstanceSet: Sendable {
     private let group: EventLoopGroup
     private let options: MountOptions
     private let interrupts: InterruptibleRequests
+    private let passthrough: PassthroughFiles
     private let logger: Logger
     let budget: ConnectionBudget
 
@@ -47,8 +48,9 @@ final class InstanceSet: Sendable {
 
     init(
         registry: InstanceRegistry, notifier: KernelNotifier, group: EventLoopGroup, options: MountOptions,
-        interrupts: InterruptibleRequests, logger: Logger
+        interrupts: InterruptibleRequests, passthrough: PassthroughFiles, logger: Logger
     ) {
+        self.passthrough = passthrough
         self.registry = registry
         self.notifier = notifier
         self.group = group
@@ -147,7 +149,7 @@ final class InstanceSet: Sendable {
                 let instance = MountedInstance(
                     name: name, address: address, share: registry.share(for: name), slot: slot,
                     notifier: notifier, group: group, options: options,
-                    interrupts: interrupts, onDemand: onDemand, logger: logger)
+                    interrupts: interrupts, passthrough: passthrough, onDemand: onDemand, logger: logger)
                 state.byName[name] = instance
                 state.bySlot[slot] = instance
                 state.logged.remove("unreachable:" + name)

@@ -8,6 +8,9 @@ enum MetaFile: String, CaseIterable, Sendable {
     /// How many times the mount has started reconnecting: a count that keeps climbing tells of a
     /// guest that keeps dropping its line, which `state` alone shows only while it happens.
     case reconnects
+    /// Which way reads are served — `passthrough` (by the kernel, from a file OPEN hands it) or
+    /// `libfuse (why not passthrough)` — so a user can tell which path a mount takes.
+    case io
 }
 
 /// What `/.ukfs/` reports, updated by the guest session as the connection comes and goes.
@@ -59,6 +62,8 @@ final class MountStatus: Sendable {
     private let onChange: (@Sendable (ConnectionChange) -> Void)?
     /// Where the guest's line is shared (a registered name), nil for an address reached directly.
     let share: ShareLocation?
+    /// The `io` file's text, from the mount's FUSE session.
+    private let readPath: @Sendable () -> String
     private let state = Mutex(State())
     /// Requests that timed out since the guest last answered anything. Atomic, not in `state`:
     /// every answer resets it, and that is the hot path.
@@ -66,8 +71,9 @@ final class MountStatus: Sendable {
 
     init(
         instanceName: String, address: BridgeAddress, share: ShareLocation? = nil,
-        onChange: (@Sendable (ConnectionChange) -> Void)? = nil
+        onChange: (@Sendable (ConnectionChange) -> Void)? = nil, readPath: @escaping @Sendable () -> String = { "libfuse" }
     ) {
+        self.readPath = readPath
         self.instanceName = instanceName
         self.address = address
         self.share = share
@@ -132,6 +138,7 @@ final class MountStatus: Sendable {
             case .boot_id: state.hello.map { CanonicalText.hex64($0.bootID) } ?? "unknown"
             case .generation: String(state.generation)
             case .reconnects: String(state.reconnects)
+            case .io: readPath()
             }
         return Array((text + "\n").utf8)
     }

@@ -20,13 +20,16 @@ final class MountedInstance: Sendable {
     init(
         name: String, address: BridgeAddress, share: ShareLocation? = nil, slot: UInt32, notifier: KernelNotifier,
         group: EventLoopGroup, options: MountOptions, interrupts: InterruptibleRequests = InterruptibleRequests(),
+        passthrough: PassthroughFiles? = nil,
         onStateChange: (@Sendable (ConnectionChange) -> Void)? = nil, onDemand: OnDemandConnection? = nil,
         logger: Logger
     ) {
         var logger = logger
         // Instances of a `--all` mount share one log: each line says whose it is.
         if slot != InodeSpace.rootSlot { logger[metadataKey: "instance"] = "\(name)" }
-        let status = MountStatus(instanceName: name, address: address, share: share, onChange: onStateChange)
+        let status = MountStatus(
+            instanceName: name, address: address, share: share, onChange: onStateChange,
+            readPath: { passthrough?.pathDescription ?? "libfuse" })
         if onDemand != nil { status.connection = .idle }
         let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
         let session = GuestSession(
@@ -36,7 +39,7 @@ final class MountedInstance: Sendable {
         self.slot = slot
         self.filesystem = StoreFilesystem(
             tree: tree, session: session, status: status, readOnly: options.readOnly,
-            logger: logger, interrupts: interrupts)
+            logger: logger, interrupts: interrupts, passthrough: passthrough)
     }
 
     /// The first connection: an instance gets its folder only once it has answered.

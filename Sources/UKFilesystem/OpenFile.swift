@@ -10,11 +10,14 @@ final class OpenFile: Sendable {
     let writable: Bool
     /// What this open writes, set as one value (PendingWrite).
     let pending = PendingWrite()
+    /// Set when the kernel serves this open's reads from a backing file: RELEASE gives it back.
+    let passthrough: PassthroughFiles?
 
-    init(node: Node, snapshot: ValueSnapshot, writable: Bool) {
+    init(node: Node, snapshot: ValueSnapshot, writable: Bool, passthrough: PassthroughFiles? = nil) {
         self.node = node
         self.snapshot = snapshot
         self.writable = writable
+        self.passthrough = passthrough
     }
 
     /// The most text one open may write: the longest string and a newline, or a number with room
@@ -46,6 +49,15 @@ final class ValueSnapshot: Sendable {
     /// A snapshot known at open (`.ukfs` files, write-only opens).
     init(_ text: [UInt8]) {
         state = Mutex(.ready(text))
+        interrupts = nil
+    }
+
+    /// A snapshot whose value was read already: its text, or the errno its reads fail with.
+    init(_ value: PassthroughFiles.OpenValue) {
+        switch value {
+        case .text(let text): state = Mutex(.ready(text))
+        case .failed(let errno): state = Mutex(.failed(errno))
+        }
         interrupts = nil
     }
 

@@ -19,13 +19,16 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
     /// Shared by every instance of a `mount --all`: libfuse's interrupt callback finds the table
     /// through the session's one userdata.
     let interrupts: InterruptibleRequests
+    /// Serves read-only opens by FUSE passthrough when the mount has it; nil in tests without FUSE.
+    let passthrough: PassthroughFiles?
     private let logger: Logger
 
     init(
         tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger,
-        interrupts: InterruptibleRequests = InterruptibleRequests()
+        interrupts: InterruptibleRequests = InterruptibleRequests(), passthrough: PassthroughFiles? = nil
     ) {
         self.interrupts = interrupts
+        self.passthrough = passthrough
         self.tree = tree
         self.session = session
         self.status = status
@@ -159,7 +162,12 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
         switch node.kind {
         case .metaFile(let file):
             guard !wantsWrite else { return request.error(EACCES) }
-            request.open(OpenFile(node: node, snapshot: ValueSnapshot(status.contents(of: file)), writable: false), info)
+            let text = status.contents(of: file)
+            if let passthrough, passthrough.isOn {
+                guard let ticket = interrupts.register(request) else { return }
+                return passthrough.answer(.init(ticket: ticket, node: node, info: info, value: .text(text)))
+            }
+            request.open(OpenFile(node: node, snapshot: ValueSnapshot(text), writable: false), info)
         case .entry(let ref, _, let access):
             if wantsWrite && readOnly { return request.error(EROFS) }
             // The daemon checks too: root passes the kernel's permission bits.
@@ -167,6 +175,20 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             if wantsRead && !access.contains(.readable) { return request.error(EACCES) }
             guard wantsRead else {
                 return request.open(OpenFile(node: node, snapshot: ValueSnapshot([]), writable: true), info)
+            }
+            // Entries without a setter: OPEN waits for the value and hands the kernel a file
+            // holding it; the reads never reach us. (A write open could not share an inode with
+            // a passthrough read, so entries with a setter keep the path below.)
+            if let passthrough, !access.contains(.writable), passthrough.isOn {
+                guard let ticket = interrupts.register(request) else { return }
+                return session.send(.get([ref])) { result in
+                    let value: PassthroughFiles.OpenValue =
+                        switch result.entryResults(count: 1)[0] {
+                        case .value(let value): .text(value.text + [0x0A])
+                        case .error(let errno): .failed(errno)
+                        }
+                    passthrough.answer(.init(ticket: ticket, node: node, info: info, value: value))
+                }
             }
             // The GET goes out now and OPEN is answered at once: the round trip overlaps the
             // kernel's way back to the reader and its first READ (ValueSnapshot).

@@ -7,7 +7,7 @@ struct ParsedMountOptions {
     var logPath: String?
 
     /// ukfs's own options, as the error for an unknown one lists them.
-    static let own = "allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, idle=SECONDS, log=PATH"
+    static let own = "allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, idle=SECONDS, passthrough=auto|off, log=PATH"
 
     init(_ groups: [String]) throws {
         for option in groups.flatMap({ $0.split(separator: ",") }).map(String.init) {
@@ -34,6 +34,11 @@ struct ParsedMountOptions {
                     throw CLIError("-o idle=\(value): give seconds from 0 (never close) to 86400, e.g. idle=60")
                 }
                 filesystem.idleClose = seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000))
+            case ("passthrough", let value?):
+                guard let mode = PassthroughMode(rawValue: value) else {
+                    throw CLIError("-o passthrough=\(value): give auto (the kernel serves reads where it can) or off")
+                }
+                filesystem.passthrough = mode
             case ("log", let value?) where !value.isEmpty:
                 logPath = value
             default:

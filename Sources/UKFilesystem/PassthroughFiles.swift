@@ -1,0 +1,277 @@
+import CFuse3
+import CFuseKernel
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+
+/// `-o passthrough=`: whether read-only files may be served by the kernel (FUSE passthrough).
+public enum PassthroughMode: String, Sendable, CaseIterable {
+    /// Where the kernel offers it and the daemon may register backing files (CAP_SYS_ADMIN).
+    case auto
+    /// Always the libfuse path: every READ reaches the daemon.
+    case off
+}
+
+/// Read-only files whose reads the kernel serves itself. OPEN takes the value (the guest's GET, or
+/// a `.ukfs` file's text), puts it in a memory file registered with the FUSE connection, and hands
+/// the kernel that file in its reply: the open's READs, and the READ at end of file, never reach
+/// the daemon. RELEASE gives the file back.
+///
+/// The kernel allows one backing file per inode while any passthrough open of it lives, and then
+/// only passthrough opens of that same file. So each inode keeps one memory file, rewritten only
+/// when no open of it lives; an open whose value equals the live one shares it; an open whose value
+/// differs waits for the live opens to close — at most `waitBound`, after which the file is
+/// rewritten in place (an open older than that sees the newer value if it reads again from the
+/// start, as a procfs reader that rewinds does). Entries with a setter never come here: a write
+/// open could not coexist with a passthrough read (docs/architecture.md, "Passthrough").
+final class PassthroughFiles: Sendable {
+    /// How long an open whose value differs from the live one waits for the live opens to close.
+    static let waitBound = TimeAmount.milliseconds(10)
+    /// Idle backing files kept (one descriptor each) so an unchanged value costs no new file.
+    static let idleBackings = 32
+
+    /// What an open reads: the value's text, or the errno its reads fail with.
+    enum OpenValue: Equatable, Sendable {
+        case text([UInt8])
+        case failed(Int32)
+
+        var text: [UInt8]? {
+            if case .text(let text) = self { text } else { nil }
+        }
+    }
+
+    /// An OPEN waiting for its answer (registered in `interrupts` as `ticket`), with what it read.
+    struct PendingOpen: @unchecked Sendable {
+        // @unchecked: fuse_file_info is a plain C struct, copied by value.
+        let ticket: UInt64
+        let node: Node
+        let info: fuse_file_info
+        let value: OpenValue
+    }
+
+    private struct Backing {
+        let file: Int32
+        let id: Int32
+        var text: [UInt8]
+        var live = 0
+        var waiting: [PendingOpen] = []
+        var lastUse: UInt64 = 0
+    }
+
+    private struct State {
+        var fuseDevice: Int32 = -1
+        var hooksInstalled = false
+        var disabled: String?
+        var backings: [UInt64: Backing] = [:]
+        var clock: UInt64 = 0
+    }
+
+    private let mode: PassthroughMode
+    private let loop: EventLoop
+    private let interrupts: InterruptibleRequests
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(mode: PassthroughMode, loop: EventLoop, interrupts: InterruptibleRequests, logger: Logger) {
+        self.mode = mode
+        self.loop = loop
+        self.interrupts = interrupts
+        self.logger = logger
+    }
+
+    /// Installs the hooks that ask the kernel for passthrough at INIT, if this mount may use it.
+    /// Called once the session is mounted, before its loop starts.
+    func start(session: OpaquePointer) {
+        guard mode == .auto, Self.mayRegisterBackingFiles else { return }
+        let result = ukfs_passthrough_install(session)
+        state.withLock { state in
+            state.fuseDevice = fuse_session_fd(session)
+            state.hooksInstalled = result == 0
+            if result != 0 { state.disabled = "libfuse refused custom I/O (\(-result))" }
+        }
+    }
+
+    /// Whether opens are served by passthrough now.
+    var isOn: Bool {
+        state.withLock { $0.hooksInstalled && $0.disabled == nil } && ukfs_passthrough_negotiation() == Int32(UKFS_PASSTHROUGH_ON.rawValue)
+    }
+
+    /// Which path reads take and why, as `.ukfs/io` and the mount's log say it.
+    var pathDescription: String {
+        if mode == .off { return "libfuse (-o passthrough=off)" }
+        if !Self.mayRegisterBackingFiles { return "libfuse (not root: passthrough needs CAP_SYS_ADMIN)" }
+        let (installed, disabled) = state.withLock { ($0.hooksInstalled, $0.disabled) }
+        if let disabled { return "libfuse (\(disabled))" }
+        guard installed else { return "libfuse" }
+        switch ukfs_passthrough_negotiation() {
+        case Int32(UKFS_PASSTHROUGH_ON.rawValue): return "passthrough"
+        case Int32(UKFS_PASSTHROUGH_NOT_OFFERED.rawValue): return "libfuse (the kernel does not offer FUSE passthrough)"
+        default: return "libfuse (not negotiated yet)"
+        }
+    }
+
+    /// CAP_SYS_ADMIN, which FUSE_DEV_IOC_BACKING_OPEN demands, in the effective set.
+    static let mayRegisterBackingFiles: Bool = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << 21) != 0
+    }()
+
+    // MARK: opens
+
+    /// Answers `open` by passthrough when it can, else the libfuse way: its reads then reach the
+    /// daemon, as with `-o passthrough=off`.
+    func answer(_ open: PendingOpen) {
+        for decision in decide(open) { perform(decision) }
+    }
+
+    private enum Decision {
+        /// Hand these opens the inode's backing file (already counted as live).
+        case grant(ino: UInt64, id: Int32, [PendingOpen])
+        /// Answer the libfuse way (no backing file lives on the inode).
+        case fallback(PendingOpen)
+        /// Fail the open itself with its errno: another open holds the inode's backing file, so a
+        /// libfuse-way open (whose READ would fail) is not allowed.
+        case fail(PendingOpen, Int32)
+    }
+
+    private func decide(_ open: PendingOpen) -> [Decision] {
+        let ino = open.node.ino
+        return state.withLock { state -> [Decision] in
+            state.clock += 1
+            guard var backing = state.backings[ino] else {
+                guard let text = open.value.text, var created = makeBacking(text, &state) else { return [.fallback(open)] }
+                created.live = 1
+                created.lastUse = state.clock
+                state.backings[ino] = created
+                evictIdle(&state)
+                return [.grant(ino: ino, id: created.id, [open])]
+            }
+            backing.lastUse = state.clock
+            defer { state.backings[ino] = backing }
+            if backing.live == 0 && backing.waiting.isEmpty {
+                guard let text = open.value.text else { return [.fallback(open)] }
+                if text != backing.text, !rewrite(&backing, with: text) { return [.fallback(open)] }
+                backing.live = 1
+                return [.grant(ino: ino, id: backing.id, [open])]
+            }
+            if backing.waiting.isEmpty, let text = open.value.text, text == backing.text {
+                backing.live += 1
+                return [.grant(ino: ino, id: backing.id, [open])]
+            }
+            backing.waiting.append(open)
+            if backing.waiting.count == 1 {
+                loop.scheduleTask(in: Self.waitBound) { [self] in settleOverdue(ino) }
+            }
+            return []
+        }
+    }
+
+    /// RELEASE of a passthrough open of `ino`.
+    func release(_ ino: UInt64) {
+        let decisions = state.withLock { state -> [Decision] in
+            guard var backing = state.backings[ino] else { return [] }
+            backing.live = max(backing.live - 1, 0)
+            defer { state.backings[ino] = backing }
+            guard backing.live == 0, !backing.waiting.isEmpty else { return [] }
+            return settle(ino, &backing)
+        }
+        for decision in decisions { perform(decision) }
+    }
+
+    /// The live opens outlasted `waitBound`: the waiting ones are served now.
+    private func settleOverdue(_ ino: UInt64) {
+        let decisions = state.withLock { state -> [Decision] in
+            guard var backing = state.backings[ino], !backing.waiting.isEmpty else { return [] }
+            defer { state.backings[ino] = backing }
+            return settle(ino, &backing)
+        }
+        for decision in decisions { perform(decision) }
+    }
+
+    /// Serves every waiting open: all get the newest value any of them read (each was read after
+    /// its open began). A failed read falls back to the libfuse way only if no open will live.
+    private func settle(_ ino: UInt64, _ backing: inout Backing) -> [Decision] {
+        let waiting = backing.waiting
+        backing.waiting = []
+        var decisions: [Decision] = []
+        let reads = waiting.filter { $0.value.text != nil }
+        if let newest = reads.last?.value.text, newest != backing.text, !rewrite(&backing, with: newest) {
+            logger.warning("a passthrough value file could not be rewritten; its opens see the previous value")
+        }
+        if !reads.isEmpty {
+            backing.live += reads.count
+            decisions.append(.grant(ino: ino, id: backing.id, reads))
+        }
+        for open in waiting {
+            guard case .failed(let errno) = open.value else { continue }
+            decisions.append(backing.live == 0 ? .fallback(open) : .fail(open, errno))
+        }
+        return decisions
+    }
+
+    private func perform(_ decision: Decision) {
+        switch decision {
+        case .grant(let ino, let id, let opens):
+            for open in opens {
+                guard let request = interrupts.claim(open.ticket) else {
+                    release(ino)
+                    continue
+                }
+                let file = OpenFile(node: open.node, snapshot: ValueSnapshot([]), writable: false, passthrough: self)
+                if !request.openPassthrough(file, backing: id, open.info) { release(ino) }
+            }
+        case .fallback(let open):
+            interrupts.claim(open.ticket)?.open(OpenFile(node: open.node, snapshot: ValueSnapshot(open.value), writable: false), open.info)
+        case .fail(let open, let errno):
+            interrupts.claim(open.ticket)?.error(errno)
+        }
+    }
+
+    // MARK: backing files
+
+    /// A memory file holding `text`, registered with the connection; nil (and passthrough off for
+    /// this mount, with the reason) when the kernel refuses.
+    private func makeBacking(_ text: [UInt8], _ state: inout State) -> Backing? {
+        guard state.disabled == nil else { return nil }
+        let file = ukfs_memory_file()
+        guard file >= 0 else { return nil }
+        guard Self.write(text, to: file) else {
+            close(file)
+            return nil
+        }
+        let id = ukfs_backing_open(state.fuseDevice, file)
+        guard id >= 0 else {
+            close(file)
+            state.disabled = "the kernel refused a backing file: \(String(cString: strerror(-id)))"
+            logger.warning("passthrough is off for this mount: \(state.disabled ?? "")")
+            return nil
+        }
+        return Backing(file: file, id: id, text: text)
+    }
+
+    private func rewrite(_ backing: inout Backing, with text: [UInt8]) -> Bool {
+        guard Self.write(text, to: backing.file) else { return false }
+        backing.text = text
+        return true
+    }
+
+    private static func write(_ text: [UInt8], to file: Int32) -> Bool {
+        let written = text.withUnsafeBytes { pwrite(file, $0.baseAddress, $0.count, 0) }
+        return written == text.count && ftruncate(file, off_t(text.count)) == 0
+    }
+
+    /// Keeps at most `idleBackings` backing files that no open uses, dropping the least recently used.
+    private func evictIdle(_ state: inout State) {
+        let idle = state.backings.filter { $0.value.live == 0 && $0.value.waiting.isEmpty }
+        guard idle.count > Self.idleBackings else { return }
+        for (ino, backing) in idle.sorted(by: { $0.value.lastUse < $1.value.lastUse }).prefix(idle.count - Self.idleBackings / 2) {
+            _ = ukfs_backing_close(state.fuseDevice, backing.id)
+            close(backing.file)
+            state.backings[ino] = nil
+        }
+    }
+}
