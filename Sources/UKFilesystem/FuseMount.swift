@@ -36,6 +36,7 @@ public enum MountError: Error, CustomStringConvertible {
     case mountpointInsideMount(String, enclosing: String)
     case noFuseDevice
     case noFusermount
+    case fuseDeviceRootOnly
     case fuseFailed(String)
     case guest(BridgeError)
 
@@ -47,6 +48,8 @@ public enum MountError: Error, CustomStringConvertible {
         case .mountpointInsideMount(let path, let enclosing):
             "mountpoint \(path) is inside the ukfs mount at \(enclosing) — choose a directory outside it"
         case .noFuseDevice: "/dev/fuse is missing — load the fuse module (modprobe fuse)"
+        case .fuseDeviceRootOnly:
+            "/dev/fuse is open to root only, so no ordinary user can mount FUSE here — mount as root, or make it 0666 as Debian's udev rule does (chmod 0666 /dev/fuse)"
         case .noFusermount:
             "/dev/fuse is root's and \(FuseMount.fusermount) is missing — install fuse3 (its setuid fusermount3 mounts for ordinary users)"
         case .fuseFailed(let what): "could not mount: \(what)"
@@ -127,12 +130,11 @@ public final class FuseMount: @unchecked Sendable {
     /// and this process may use FUSE.
     static func checkCanMount(at mountpoint: String) throws(MountError) {
         try checkMountpoint(mountpoint)
-        // An ordinary user mounts through the setuid fusermount3, which opens /dev/fuse itself:
-        // that /dev/fuse is root's alone (crw------- on some machines) does not stop the mount.
         guard access("/dev/fuse", F_OK) == 0 else { throw .noFuseDevice }
-        guard getuid() == 0 || access("/dev/fuse", R_OK | W_OK) == 0 || access(fusermount, X_OK) == 0 else {
-            throw .noFusermount
-        }
+        // An ordinary user mounts through the setuid fusermount3, but both libfuse and
+        // fusermount3 open /dev/fuse with the user's own rights: it must be open to them.
+        guard getuid() == 0 || access("/dev/fuse", R_OK | W_OK) == 0 else { throw .fuseDeviceRootOnly }
+        guard getuid() == 0 || access(fusermount, X_OK) == 0 else { throw .noFusermount }
     }
 
     /// Fails unless `path` can take a new mount; recovers a stale ukfs mount left by a dead server.

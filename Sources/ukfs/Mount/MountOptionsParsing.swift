@@ -1,3 +1,4 @@
+import Foundation
 import UKFilesystem
 
 /// The `-o a,b=c` options of `ukfs mount`, parsed and checked: ukfs's own, and the generic ones
@@ -9,7 +10,17 @@ struct ParsedMountOptions {
     /// ukfs's own options, as the error for an unknown one lists them.
     static let own = "allow_other, ro, rw, wait, timeout=SECONDS, max_threads=N, idle=SECONDS, passthrough=auto|off, log=PATH"
 
-    init(_ groups: [String]) throws {
+    /// `UKFS_PASSTHROUGH=off` makes the libfuse path the default of mounts that do not say
+    /// `-o passthrough=` (how CI runs the behaviour suites on both paths).
+    static let passthroughVariable = "UKFS_PASSTHROUGH"
+
+    init(_ groups: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        if let value = environment[Self.passthroughVariable] {
+            guard let mode = PassthroughMode(rawValue: value) else {
+                throw CLIError("\(Self.passthroughVariable)=\(value): give auto or off (or unset it)")
+            }
+            filesystem.passthrough = mode
+        }
         for option in groups.flatMap({ $0.split(separator: ",") }).map(String.init) {
             let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
             let key = parts[0]
