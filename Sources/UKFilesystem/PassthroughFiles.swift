@@ -41,14 +41,25 @@ final class PassthroughFiles: Sendable {
         }
     }
 
-    /// An OPEN waiting for its answer (registered in `interrupts` as `ticket`), with what it read.
-    struct PendingOpen: @unchecked Sendable {
+    /// An OPEN waiting for its answer, registered in `interrupts` as `ticket`.
+    struct Opener: @unchecked Sendable {
         // @unchecked: fuse_file_info is a plain C struct, copied by value.
         let ticket: UInt64
         let node: Node
         let info: fuse_file_info
-        let value: OpenValue
     }
+
+    /// An OPEN with the value it read.
+    struct PendingOpen: Sendable {
+        let opener: Opener
+        let value: OpenValue
+        var ticket: UInt64 { opener.ticket }
+        var node: Node { opener.node }
+        var info: fuse_file_info { opener.info }
+    }
+
+    /// Reads an inode's value (the guest's GET) and calls back with it, once.
+    typealias Fetch = @Sendable (_ done: @escaping @Sendable (OpenValue) -> Void) -> Void
 
     private struct Backing {
         let file: Int32
@@ -56,6 +67,8 @@ final class PassthroughFiles: Sendable {
         var text: [UInt8]
         var live = 0
         var waiting: [PendingOpen] = []
+        /// Counts the batches of waiting opens served, so a bound's timer serves only its own.
+        var batch: UInt64 = 0
         var lastUse: UInt64 = 0
     }
 
@@ -64,6 +77,9 @@ final class PassthroughFiles: Sendable {
         var hooksInstalled = false
         var disabled: String?
         var backings: [UInt64: Backing] = [:]
+        /// Inodes whose value is being read, with the opens that came meanwhile: they wait for the
+        /// next read, sent after they came, and share it.
+        var fetching: [UInt64: [Opener]] = [:]
         var clock: UInt64 = 0
     }
 
@@ -122,10 +138,36 @@ final class PassthroughFiles: Sendable {
 
     // MARK: opens
 
-    /// Answers `open` by passthrough when it can, else the libfuse way: its reads then reach the
-    /// daemon, as with `-o passthrough=off`.
-    func answer(_ open: PendingOpen) {
-        for decision in decide(open) { perform(decision) }
+    /// Reads the value for `opener` and answers it by passthrough when it can, else the libfuse
+    /// way (its reads then reach the daemon, as with `-o passthrough=off`). Opens of an inode that
+    /// come while its value is being read wait for one more read, which they share — as the
+    /// share merges GETs (docs/protocol.md §10): every open still gets a value read after it came,
+    /// and concurrent readers of one entry get one value, so they share one backing file.
+    func open(_ opener: Opener, fetch: @escaping Fetch) {
+        let ino = opener.node.ino
+        let first = state.withLock { state -> Bool in
+            if state.fetching[ino] != nil {
+                state.fetching[ino, default: []].append(opener)
+                return false
+            }
+            state.fetching[ino] = []
+            return true
+        }
+        if first { read([opener], of: ino, fetch: fetch) }
+    }
+
+    private func read(_ group: [Opener], of ino: UInt64, fetch: @escaping Fetch) {
+        fetch { [self] value in
+            for opener in group {
+                for decision in decide(PendingOpen(opener: opener, value: value)) { perform(decision) }
+            }
+            let next = state.withLock { state -> [Opener] in
+                let queued = state.fetching[ino] ?? []
+                state.fetching[ino] = queued.isEmpty ? nil : []
+                return queued
+            }
+            if !next.isEmpty { read(next, of: ino, fetch: fetch) }
+        }
     }
 
     private enum Decision {
@@ -164,7 +206,8 @@ final class PassthroughFiles: Sendable {
             }
             backing.waiting.append(open)
             if backing.waiting.count == 1 {
-                loop.scheduleTask(in: Self.waitBound) { [self] in settleOverdue(ino) }
+                let batch = backing.batch
+                loop.scheduleTask(in: Self.waitBound) { [self] in settleOverdue(ino, batch: batch) }
             }
             return []
         }
@@ -183,9 +226,11 @@ final class PassthroughFiles: Sendable {
     }
 
     /// The live opens outlasted `waitBound`: the waiting ones are served now.
-    private func settleOverdue(_ ino: UInt64) {
+    private func settleOverdue(_ ino: UInt64, batch: UInt64) {
         let decisions = state.withLock { state -> [Decision] in
-            guard var backing = state.backings[ino], !backing.waiting.isEmpty else { return [] }
+            guard var backing = state.backings[ino], backing.batch == batch, !backing.waiting.isEmpty else { return [] }
+            logger.debug(
+                "opens of inode \(ino) waited \(Self.waitBound) for the live ones to close: the value file is rewritten under them")
             defer { state.backings[ino] = backing }
             return settle(ino, &backing)
         }
@@ -197,6 +242,7 @@ final class PassthroughFiles: Sendable {
     private func settle(_ ino: UInt64, _ backing: inout Backing) -> [Decision] {
         let waiting = backing.waiting
         backing.waiting = []
+        backing.batch += 1
         var decisions: [Decision] = []
         let reads = waiting.filter { $0.value.text != nil }
         if let newest = reads.last?.value.text, newest != backing.text, !rewrite(&backing, with: newest) {

@@ -162,12 +162,13 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
         switch node.kind {
         case .metaFile(let file):
             guard !wantsWrite else { return request.error(EACCES) }
-            let text = status.contents(of: file)
             if let passthrough, passthrough.isOn {
                 guard let ticket = interrupts.register(request) else { return }
-                return passthrough.answer(.init(ticket: ticket, node: node, info: info, value: .text(text)))
+                return passthrough.open(.init(ticket: ticket, node: node, info: info)) { [status] done in
+                    done(.text(status.contents(of: file)))
+                }
             }
-            request.open(OpenFile(node: node, snapshot: ValueSnapshot(text), writable: false), info)
+            request.open(OpenFile(node: node, snapshot: ValueSnapshot(status.contents(of: file)), writable: false), info)
         case .entry(let ref, _, let access):
             if wantsWrite && readOnly { return request.error(EROFS) }
             // The daemon checks too: root passes the kernel's permission bits.
@@ -181,13 +182,13 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             // a passthrough read, so entries with a setter keep the path below.)
             if let passthrough, !access.contains(.writable), passthrough.isOn {
                 guard let ticket = interrupts.register(request) else { return }
-                return session.send(.get([ref])) { result in
-                    let value: PassthroughFiles.OpenValue =
+                return passthrough.open(.init(ticket: ticket, node: node, info: info)) { [session] done in
+                    session.send(.get([ref])) { result in
                         switch result.entryResults(count: 1)[0] {
-                        case .value(let value): .text(value.text + [0x0A])
-                        case .error(let errno): .failed(errno)
+                        case .value(let value): done(.text(value.text + [0x0A]))
+                        case .error(let errno): done(.failed(errno))
                         }
-                    passthrough.answer(.init(ticket: ticket, node: node, info: info, value: value))
+                    }
                 }
             }
             // The GET goes out now and OPEN is answered at once: the round trip overlaps the

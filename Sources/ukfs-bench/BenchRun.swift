@@ -20,17 +20,42 @@ final class BenchRun {
             ? "--quick (figures not meaningful)"
             : String(format: "%.1f s × %d rounds per figure", plan.seconds, plan.rounds)
 
-        // 1. Readers, side by side. The floor is the same daemon's `.ukfs/name`: served from memory
-        //    through the very FUSE path and options an entry takes, with no bridge request.
+        // 1. Readers, side by side, on both paths: passthrough (the default as root) and the
+        //    libfuse path, each mount with a guest of its own. The floors are the same daemons'
+        //    `.ukfs/name`: served from memory through the very FUSE path an entry takes, with no
+        //    bridge request.
         let simulator = try started(Guest.simulator(workspace, name: "sim")) { $0.stop() }
         let simMount = try started(UkfsMount(workspace, guest: simulator, name: "mnt-sim")) { $0.stop() }
-        var subjects = [ReaderSuite.Subject(name: Targets.simulator, path: simMount.mountpoint + "/libukalloc/cur_mem_free")]
+        let simLibfuse = try started(Guest.simulator(workspace, name: "sim-libfuse")) { $0.stop() }
+        let simLibfuseMount = try started(
+            UkfsMount(workspace, guest: simLibfuse, name: "mnt-sim-libfuse", options: ["-o", "passthrough=off"])
+        ) { $0.stop() }
+        report.notes.append(
+            "read paths: \(simMount.readPath) (\(Targets.simulator)), \(simLibfuseMount.readPath) (\(Targets.simulatorLibfuse))")
+        var subjects = [
+            ReaderSuite.Subject(name: Targets.simulator, path: simMount.mountpoint + "/libukalloc/cur_mem_free"),
+            ReaderSuite.Subject(name: Targets.simulatorLibfuse, path: simLibfuseMount.mountpoint + "/libukalloc/cur_mem_free"),
+            ReaderSuite.Subject(
+                name: Targets.fourEntries,
+                paths: ["libukalloc/cur_mem_free", "net/eth0/rx_bytes", "net/eth0/tx_bytes", "libuksched/cpu0/cpu_time_total"].map {
+                    simMount.mountpoint + "/" + $0
+                }),
+        ]
+        var wakeupSubjects = [
+            (Targets.simulator, simMount, simulator), (Targets.simulatorLibfuse, simLibfuseMount, simLibfuse),
+        ]
         if plan.withAgent {
             let (binary, why) = workspace.buildAgent()
             if let binary {
                 let agent = try started(Guest.agent(workspace, binary: binary, name: "agent")) { $0.stop() }
                 let agentMount = try started(UkfsMount(workspace, guest: agent, name: "mnt-agent")) { $0.stop() }
+                let agentLibfuse = try started(Guest.agent(workspace, binary: binary, name: "agent-libfuse")) { $0.stop() }
+                let agentLibfuseMount = try started(
+                    UkfsMount(workspace, guest: agentLibfuse, name: "mnt-agent-libfuse", options: ["-o", "passthrough=off"])
+                ) { $0.stop() }
                 subjects.append(.init(name: Targets.agent, path: agentMount.mountpoint + "/libukalloc/cur_mem_free"))
+                subjects.append(.init(name: Targets.agentLibfuse, path: agentLibfuseMount.mountpoint + "/libukalloc/cur_mem_free"))
+                wakeupSubjects += [(Targets.agent, agentMount, agent), (Targets.agentLibfuse, agentLibfuseMount, agentLibfuse)]
             } else {
                 report.notes.append("C agent left out: \(why)")
             }
@@ -40,6 +65,7 @@ final class BenchRun {
         subjects.append(.init(name: Targets.holding, path: shared.holderMount + "/libukalloc/cur_mem_free"))
         subjects.append(.init(name: Targets.shared, path: shared.clientMount + "/libukalloc/cur_mem_free"))
         subjects.append(.init(name: Targets.floor, path: simMount.mountpoint + "/.ukfs/name"))
+        subjects.append(.init(name: Targets.floorLibfuse, path: simLibfuseMount.mountpoint + "/.ukfs/name"))
         if plan.withLXCFS {
             let lxcfs = try started(LXCFS(workspace)) { $0.stop() }
             subjects.append(.init(name: Targets.lxcfs, path: lxcfs.uptime))
@@ -52,6 +78,12 @@ final class BenchRun {
         subjects.append(.init(name: "tmpfs file", path: tmpfsFile))
         let suite = ReaderSuite(subjects: subjects, budget: plan.readerBudget, rounds: plan.readerRounds, warmUp: plan.warmUp)
         report.readers = suite.run(progress: Self.progress)
+        Self.progress("wake-ups per read")
+        report.wakeups = wakeupSubjects.map { name, mount, guest in
+            Wakeups.measure(
+                name: name, path: mount.mountpoint + "/libukalloc/cur_mem_free", daemon: mount.pid, guest: guest.pid,
+                reads: plan.quick ? 200 : 5000)
+        }
 
         // 3. The bridge alone, and 4. liveness, against the same simulator.
         Self.progress("bridge throughput")

@@ -36,6 +36,8 @@ final class Guest {
 
     func stop() { Programs.stop(process) }
 
+    var pid: pid_t { process.processIdentifier }
+
     /// A bridge connection of the benchmark's own to a guest's socket, for `purpose`'s figures.
     static func connect(socket: String, purpose: String) async throws -> BridgeConnection {
         var logger = Logger(label: "ukfs-bench")
@@ -57,10 +59,10 @@ final class UkfsMount {
     private let process: Process
     private let ukfs: String
 
-    init(_ workspace: Workspace, guest: Guest, name: String) throws {
+    init(_ workspace: Workspace, guest: Guest, name: String, options: [String] = []) throws {
         ukfs = workspace.ukfs
         mountpoint = try workspace.directory(name)
-        process = try Programs.start([ukfs, "mount", "unix:" + guest.socket, mountpoint, "-f"])
+        process = try Programs.start([ukfs, "mount", "unix:" + guest.socket, mountpoint, "-f"] + options)
         guard Programs.eventually(within: 15, { Mountpoints.isMounted(mountpoint) }) else {
             Programs.stop(process)
             throw BenchError("ukfs mount of \(guest.socket) at \(mountpoint) did not come up")
@@ -68,6 +70,12 @@ final class UkfsMount {
     }
 
     var pid: pid_t { process.processIdentifier }
+
+    /// Which way its reads go, as its `.ukfs/io` says.
+    var readPath: String {
+        ((try? String(contentsOfFile: mountpoint + "/.ukfs/io", encoding: .utf8)) ?? "unknown")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     /// The daemon's peak resident memory (VmHWM), in bytes.
     var peakRSS: Int? { ProcessMemory.peakRSS(of: pid) }

@@ -18,6 +18,11 @@ enum ReaderLoop {
     }
 
     static func measure(_ path: String, threads: Int, budget: Budget) -> Result {
+        measure([path], threads: threads, budget: budget)
+    }
+
+    /// Thread i reads `paths[i % paths.count]`: one entry for all, or one entry each.
+    static func measure(_ paths: [String], threads: Int, budget: Budget) -> Result {
         let results = Mutex<[(operations: Int, failures: Int, seconds: Double)]>([])
         let ready = DispatchSemaphore(value: 0)
         let go = DispatchSemaphore(value: 0)
@@ -27,7 +32,7 @@ enum ReaderLoop {
             let thread = Thread {
                 ready.signal()
                 go.wait()
-                let outcome = loop(path, budget: budget, share: index, of: threads)
+                let outcome = loop(paths[index % paths.count], budget: budget, share: index, of: threads)
                 results.withLock { $0.append(outcome) }
                 done.leave()
             }

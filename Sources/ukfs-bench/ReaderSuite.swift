@@ -5,7 +5,15 @@ import Foundation
 struct ReaderSuite {
     struct Subject {
         let name: String
-        let path: String
+        /// The 1-thread loop reads the first; 4 threads read them in turn (one each for 4 paths).
+        let paths: [String]
+        var path: String { paths[0] }
+
+        init(name: String, path: String) { self.init(name: name, paths: [path]) }
+        init(name: String, paths: [String]) {
+            self.name = name
+            self.paths = paths
+        }
     }
 
     let subjects: [Subject]
@@ -18,12 +26,12 @@ struct ReaderSuite {
         var four: [String: [Double]] = [:]
         var failures: [String: Int] = [:]
         for subject in subjects {
-            _ = ReaderLoop.measure(subject.path, threads: 1, budget: .operations(warmUp))
+            _ = ReaderLoop.measure(subject.paths, threads: 1, budget: .operations(warmUp))
         }
         for round in 1...rounds {
             for subject in subjects {
                 for threads in [1, 4] {
-                    let result = ReaderLoop.measure(subject.path, threads: threads, budget: budget)
+                    let result = ReaderLoop.measure(subject.paths, threads: threads, budget: budget)
                     if threads == 1 {
                         one[subject.name, default: []].append(result.perSecond)
                     } else {

@@ -37,6 +37,7 @@ struct Report: Codable {
     var machine = Machine(cpus: 0, kernel: "", libfuse: "")
     var settings = ""
     var readers: [ReaderRow] = []
+    var wakeups: [Wakeups.Row] = []
     var walk: WalkFigures?
     var bridge: BridgeThroughput.Figures?
     var liveness: Liveness.Figures?

@@ -22,6 +22,16 @@ enum TablePrinter {
                 "| \(row.name)\(failures) | \(count(row.oneThread)) | \(fixed(1e6 / max(row.oneThread, 1), 1)) | \(count(row.fourThreads)) | \(times(row.fourThreads / max(row.oneThread, 1))) | \(lxcfs.map { times(row.oneThread / $0) } ?? "—") | \(floor.map { times(row.oneThread / $0) } ?? "—") |"
             )
         }
+        if !report.wakeups.isEmpty {
+            lines.append("")
+            lines.append("thread wake-ups per open + read + close (context switches of every thread, 1 reader)")
+            lines.append("")
+            lines.append("| target | ukfs daemon | guest |")
+            lines.append("|---|---:|---:|")
+            for row in report.wakeups {
+                lines.append("| \(row.name) | \(fixed(row.daemonPerRead, 2)) | \(fixed(row.guestPerRead, 2)) |")
+            }
+        }
         if let walk = report.walk {
             lines.append("")
             lines.append("walk: find -type f + read every file, \(walk.entries) entries in the store")

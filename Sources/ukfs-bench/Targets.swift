@@ -3,8 +3,12 @@ import Foundation
 /// Issue 5's targets, judged on one run's figures.
 enum Targets {
     static let simulator = "ukfs + simulator"
+    static let simulatorLibfuse = "ukfs + simulator, libfuse path"
+    static let fourEntries = "ukfs + simulator, 4 entries"
     static let agent = "ukfs + C agent"
+    static let agentLibfuse = "ukfs + C agent, libfuse path"
     static let floor = "ukfs constant (floor)"
+    static let floorLibfuse = "ukfs constant, libfuse path"
     static let lxcfs = "LXCFS proc/uptime"
     static let holding = "ukfs holding a one-client guest"
     static let shared = "ukfs + shared line"
@@ -19,11 +23,23 @@ enum Targets {
                     figure: figure, wanted: (atLeast ? "≥ " : "≤ ") + String(format: "%.1f×", wanted),
                     measured: measured, pass: value.map { atLeast ? $0 >= wanted : $0 <= wanted }))
         }
-        ratio("ukfs+sim 1 thread / LXCFS 1 thread", 2.0, sim.flatMap { sim in report.row(lxcfs).map { sim.oneThread / $0.oneThread } })
+        let lxcfsRow = report.row(lxcfs)
+        func overLXCFS(_ name: String) -> Double? { report.row(name).flatMap { row in lxcfsRow.map { row.oneThread / $0.oneThread } } }
+        ratio("ukfs+C agent 1 thread / LXCFS 1 thread", 2.0, overLXCFS(agent))
+        ratio("ukfs+sim 1 thread / LXCFS 1 thread", 1.8, overLXCFS(simulator))
+        ratio(
+            "constant floor: passthrough / libfuse path, 1 thread", 1.4,
+            report.row(floor).flatMap { pass in report.row(floorLibfuse).map { pass.oneThread / $0.oneThread } })
         ratio(
             "ukfs+sim 1 thread / constant floor 1 thread", 0.8,
             sim.flatMap { sim in report.row(floor).map { sim.oneThread / $0.oneThread } })
-        ratio("ukfs+sim 4 threads / 1 thread", 1.5, sim.map { $0.fourThreads / $0.oneThread })
+        ratio("ukfs+sim, one entry: 4 threads / 1 thread", 1.5, sim.map { $0.fourThreads / $0.oneThread })
+        ratio("ukfs+sim, 4 entries: 4 threads / 1 thread", 1.5, report.row(fourEntries).map { $0.fourThreads / $0.oneThread })
+        let failed = [simulator, fourEntries, agent].compactMap { report.row($0)?.failures }.reduce(0, +)
+        targets.append(
+            Report.Target(
+                figure: "failed reads, 1 and 4 threads (sim, 4 entries, C agent)", wanted: "0", measured: String(failed),
+                pass: report.row(simulator) == nil ? nil : failed == 0))
         ratio("walk cost per entry / single-entry cost", 1.3, report.walk?.ratioToSingle, atLeast: false)
         let pipelined = report.bridge?.pipelined
         targets.append(

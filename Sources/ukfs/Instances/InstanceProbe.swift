@@ -31,6 +31,8 @@ struct InstanceProbe {
     let holderCommand: String?
     /// Local clients of the holder's share.
     let clients: Int
+    /// Where it is mounted, with the way each mount serves reads (its `.ukfs/io`).
+    var mounts: [(mountpoint: String, io: String)] = []
 
     /// Asks through the share when there is one (its HELLO costs the guest a PING, so `answering`
     /// is the guest's word, not the holder's), else directly, as every command does.
@@ -56,9 +58,12 @@ struct InstanceProbe {
                 state = .busy
                 holder = holder ?? Self.split(text)
             } catch {}
+            let mounts = UkfsMounts.roots(name: name, address: address.description).map {
+                (mountpoint: $0, io: UkfsMounts.meta("io", at: $0) ?? "unknown")
+            }
             return InstanceProbe(
                 name: name, address: "unix:" + path, state: state, holderPID: holder?.0,
-                holderCommand: holder?.1, clients: status?.clients ?? 0)
+                holderCommand: holder?.1, clients: status?.clients ?? 0, mounts: mounts)
         case .foreign(_, _, let uid):
             return InstanceProbe(
                 name: name, address: "unix:" + path, state: .refused("owned by uid \(uid)"),
@@ -87,6 +92,12 @@ struct InstanceProbe {
         return JSONText.object([
             ("name", JSONText.string(name)), ("state", JSONText.string(state.text)),
             ("address", JSONText.string(address)), ("holder", holder), ("clients", String(clients)),
+            (
+                "mounts",
+                "["
+                    + mounts.map { JSONText.object([("mountpoint", JSONText.string($0.mountpoint)), ("io", JSONText.string($0.io))]) }
+                    .joined(separator: ",") + "]"
+            ),
         ])
     }
 }

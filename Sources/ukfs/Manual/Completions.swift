@@ -26,7 +26,7 @@ enum Completions {
         let written = prefix.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
         let head = written.isEmpty ? "" : written + ","
         let options = [
-            "allow_other", "ro", "rw", "wait", "timeout=", "max_threads=", "log=",
+            "allow_other", "ro", "rw", "wait", "timeout=", "max_threads=", "passthrough=", "log=",
             "nosuid", "nodev", "noexec", "noatime", "_netdev", "noauto", "nofail",
         ]
         return options.map { head + $0 }.filter { $0.hasPrefix(prefix) }
@@ -131,15 +131,19 @@ enum UkfsMounts {
     /// Where the tree of `target` is mounted: a mount of it, or its folder in a `--all` mount —
     /// the same address, not only the same name (another registry may have its own vm1).
     static func root(of target: ResolvedInstance) -> String? {
-        let address = target.address.description
-        for mount in all() {
-            let folder = mount.source == "ukfs:all" ? mount.mountpoint + "/" + target.name : mount.mountpoint
-            if meta("address", at: folder) == address { return folder }
-        }
-        return nil
+        roots(name: target.name, address: target.address.description).first
     }
 
-    private static func meta(_ file: String, at root: String) -> String? {
+    /// Every tree of the instance `name` at `address` mounted here: its own mounts, and its folder
+    /// in each `--all` mount.
+    static func roots(name: String, address: String) -> [String] {
+        all().compactMap { mount in
+            let folder = mount.source == "ukfs:all" ? mount.mountpoint + "/" + name : mount.mountpoint
+            return meta("address", at: folder) == address ? folder : nil
+        }
+    }
+
+    static func meta(_ file: String, at root: String) -> String? {
         (try? String(contentsOfFile: root + "/.ukfs/" + file, encoding: .utf8))?.trimmingCharacters(in: .newlines)
     }
 

@@ -35,6 +35,10 @@ enum Sections {
                 ),
                 ("max_threads=N", "FUSE worker threads (1\u{2013}256, default 16)."),
                 (
+                    "passthrough=auto|off",
+                    "auto (the default; UKFS_PASSTHROUGH=off changes it): where the kernel offers FUSE passthrough and the server runs as root (CAP_SYS_ADMIN), an open of an entry without a setter, or of a .ukfs file, takes the value and hands the kernel a memory file holding it, so the reads never reach the server. off: every read goes through the server. .ukfs/io says which, and why."
+                ),
+                (
                     "idle=SECONDS",
                     "mount --all: an instance folder's guest connection closes after SECONDS unused (default 60; 0: never) and reopens on the next use. Folders connect only when first entered; the connections held at once are bounded by the descriptor limit, (RLIMIT_NOFILE \u{2212} 128) / 3; past it the least recently used connection idle for two timeouts makes room, and a folder still refused is listed in the root's .ukfs/refused."
                 ),
@@ -113,7 +117,7 @@ enum Sections {
             [
                 (
                     "MOUNTPOINT/.ukfs/",
-                    "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation, reconnects (how many times the mount has started reconnecting)."
+                    "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation, reconnects (how many times the mount has started reconnecting), io (passthrough, or libfuse and why: -o passthrough=off, not root, the kernel does not offer it)."
                 ),
                 ("/etc/fstab", "Lines of type fuse.ukfs, mounted by mount(8) through mount.fuse3."),
             ]

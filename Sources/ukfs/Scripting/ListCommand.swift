@@ -15,7 +15,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "How long to wait for each instance, in seconds.")
     var timeout: Double = 1
 
-    @Flag(help: "Print one JSON array: name, state, address, holder {pid, command} or null, clients.")
+    @Flag(help: "Print one JSON array: name, state, address, holder {pid, command} or null, clients, mounts [{mountpoint, io}].")
     var json = false
 
     func run() async throws {
