@@ -28,7 +28,8 @@ public enum PassthroughMode: String, Sendable, CaseIterable {
 final class PassthroughFiles: Sendable {
     /// How long an open whose value differs from the live one waits for the live opens to close.
     static let waitBound = TimeAmount.milliseconds(10)
-    /// Idle backing files kept (one descriptor each) so an unchanged value costs no new file.
+    /// Backing files kept (one descriptor each) beyond those opens use: an unchanged value costs
+    /// no write, a new inode reuses the least recently used one.
     static let idleBackings = 32
 
     /// What an open reads: the value's text, or the errno its reads fail with.
@@ -185,11 +186,10 @@ final class PassthroughFiles: Sendable {
         return state.withLock { state -> [Decision] in
             state.clock += 1
             guard var backing = state.backings[ino] else {
-                guard let text = open.value.text, var created = makeBacking(text, &state) else { return [.fallback(open)] }
+                guard let text = open.value.text, var created = takeBacking(text, &state) else { return [.fallback(open)] }
                 created.live = 1
                 created.lastUse = state.clock
                 state.backings[ino] = created
-                evictIdle(&state)
                 return [.grant(ino: ino, id: created.id, [open])]
             }
             backing.lastUse = state.clock
@@ -310,14 +310,21 @@ final class PassthroughFiles: Sendable {
         return written == text.count && ftruncate(file, off_t(text.count)) == 0
     }
 
-    /// Keeps at most `idleBackings` backing files that no open uses, dropping the least recently used.
-    private func evictIdle(_ state: inout State) {
-        let idle = state.backings.filter { $0.value.live == 0 && $0.value.waiting.isEmpty }
-        guard idle.count > Self.idleBackings else { return }
-        for (ino, backing) in idle.sorted(by: { $0.value.lastUse < $1.value.lastUse }).prefix(idle.count - Self.idleBackings / 2) {
-            _ = ukfs_backing_close(state.fuseDevice, backing.id)
-            close(backing.file)
-            state.backings[ino] = nil
+    /// A backing file for an inode that has none: once `idleBackings` exist, the least recently
+    /// used idle one is taken from its inode and rewritten — the kernel ties a backing file to an
+    /// inode only while passthrough opens of it live, so a walk over thousands of entries costs a
+    /// write each, not a new file and its registration.
+    private func takeBacking(_ text: [UInt8], _ state: inout State) -> Backing? {
+        if state.backings.count >= Self.idleBackings,
+            let (victim, idle) = state.backings.filter({ $0.value.live == 0 && $0.value.waiting.isEmpty })
+                .min(by: { $0.value.lastUse < $1.value.lastUse })
+        {
+            state.backings[victim] = nil
+            var backing = Backing(file: idle.file, id: idle.id, text: idle.text)
+            if rewrite(&backing, with: text) { return backing }
+            _ = ukfs_backing_close(state.fuseDevice, idle.id)
+            close(idle.file)
         }
+        return makeBacking(text, &state)
     }
 }
