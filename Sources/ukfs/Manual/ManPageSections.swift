@@ -106,6 +106,7 @@ enum Sections {
                     "The registry folder of NAME.sock sockets (default: $XDG_RUNTIME_DIR/ukfs, else /run/ukfs for root, /tmp/ukfs-UID for others)."
                 ),
                 ("UKFS_KRAFT_RUNTIME_DIR", "KraftKit's runtime folder (default ~/.local/share/kraftkit/runtime)."),
+                ("UKFS_PASSTHROUGH", "auto or off: the default of -o passthrough= for mounts that do not give it."),
                 (
                     "NOTIFY_SOCKET",
                     "Set by systemd for Type=notify units: ukfs mount -f sends READY=1 once mounted, STATUS= as the connection changes and STOPPING=1 as it unmounts."
