@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libfuse3's low-level API, through a shim that fixes FUSE_USE_VERSION.
@@ -54,15 +57,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Prometheus exporter: metric naming, the text format, the guarded HTTP(S) endpoint.
+        .target(
+            name: "UKExport",
+            dependencies: [
+                "UKBridge", "UKBridgeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "ukfs",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem", "UKExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),   // ukfs export's /metrics endpoint
             ]
         ),
         // The side-by-side benchmark (README "Performance"); it mounts the `ukfs` built beside it.
@@ -88,7 +104,9 @@ let package = Package(
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
+                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
