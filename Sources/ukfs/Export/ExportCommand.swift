@@ -78,7 +78,10 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let bound = server.localAddress?.port ?? port
             let what = all ? "every registered instance" : instances.joined(separator: ", ")
-            Console.say("ukfs: exporting \(what) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics (Ctrl-C to stop)")
+            let where_ = "http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics"
+            Console.say("ukfs: exporting \(what) at \(where_) (Ctrl-C to stop)")
+            // Under systemd (Type=notify): ready once listening, and where.
+            SystemdNotify.send(["READY=1", "STATUS=exporting \(what) at \(where_)"])
             // Sockets only: the kernel releases them when a signal ends the process.
             await Termination.serveForever()
         }
