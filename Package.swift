@@ -24,6 +24,11 @@ let package = Package(
             pkgConfig: "fuse3",
             providers: [.apt(["libfuse3-dev"])]
         ),
+        // libcrypt's crypt_ra, for the exporter's bcrypt basic_auth_users.
+        .systemLibrary(
+            name: "CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
         // Bridge protocol v1: frames, messages, values (docs/protocol.md).
         .target(
             name: "UKBridge",
@@ -61,7 +66,7 @@ let package = Package(
         .target(
             name: "UKExport",
             dependencies: [
-                "UKBridge", "UKBridgeClient",
+                "UKBridge", "UKBridgeClient", "CCrypt",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import NIOSSL
 
 /// A minimal HTTP/1.1 server for Prometheus: `GET /metrics` runs `scrape` and answers its text
 /// (gzipped when the client accepts gzip, as Prometheus does); `/` says where the metrics are;
@@ -28,7 +29,8 @@ public enum MetricsHTTPServer {
     }
 
     public static func start(
-        host: String, port: Int, group: EventLoopGroup, limits: Limits = Limits(), scrape: @escaping Scrape
+        host: String, port: Int, group: EventLoopGroup, limits: Limits = Limits(), security: WebSecurity? = nil,
+        scrape: @escaping Scrape
     ) async throws -> Channel {
         let table = ConnectionTable(maxConnections: limits.maxConnections, maxPerPeer: limits.maxPerPeer)
         let deadlines = ConnectionGuard.Deadlines(
@@ -42,10 +44,12 @@ public enum MetricsHTTPServer {
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ConnectionGuard(table: table, deadlines: deadlines))
+                    // The guard sees the encrypted bytes: the handshake is part of the request's 5 s.
+                    if let tls = security?.tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls.current())) }
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                     try pipeline.addHandler(
                         HTTPResponseCompressor(responseCompressionPredicate: HTTPReply.compression))
-                    try pipeline.addHandler(MetricsHandler(scrape: scrape))
+                    try pipeline.addHandler(MetricsHandler(scrape: scrape, auth: security?.auth))
                 }
             }
             .bind(host: host, port: port).get()

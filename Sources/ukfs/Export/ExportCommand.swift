@@ -34,6 +34,13 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Where to serve: HOST:PORT or tcp:HOST:PORT (port 0: any free port).")
     var listen: String = "127.0.0.1:9464"
 
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "TLS and basic auth, in node_exporter's web configuration file format (exporter-toolkit): tls_server_config (cert_file, key_file, client_ca_file, client_auth_type, min_version) and basic_auth_users (name: bcrypt hash). Without it, plain HTTP.",
+            valueName: "path"))
+    var webConfigFile: String?
+
     @Option(help: "Seconds to wait for each answer of a guest.")
     var timeout: Double = 2
 
@@ -49,6 +56,13 @@ struct ExportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let (host, port) = try Self.listenAddress(listen)
             let logger = LoggingSetup.logger("ukfs.export", level: logLevel)
+            // Loaded before anything listens: a bad file is this one line, never a half-secured endpoint.
+            var security: WebSecurity?
+            if let webConfigFile {
+                do { security = try WebSecurity.load(path: webConfigFile, logger: logger) } catch {
+                    throw CLIError("--web.config.file \(webConfigFile): \(error) — see node_exporter's web configuration format")
+                }
+            }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: MountCommand.eventLoopThreads)
             let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
             let descriptors = min(DescriptorLimit.raiseToHard(), Int(Int32.max))
@@ -68,7 +82,7 @@ struct ExportCommand: AsyncParsableCommand {
             let all = self.all
             let server: Channel
             do {
-                server = try await MetricsHTTPServer.start(host: host, port: port, group: group) {
+                server = try await MetricsHTTPServer.start(host: host, port: port, group: group, security: security) {
                     await exporters.scrape(registry: all ? InstanceRegistry() : nil)
                 }
             } catch {
@@ -78,8 +92,9 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let bound = server.localAddress?.port ?? port
             let what = all ? "every registered instance" : instances.joined(separator: ", ")
-            let where_ = "http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics"
-            Console.say("ukfs: exporting \(what) at \(where_) (Ctrl-C to stop)")
+            let where_ = "\(security?.scheme ?? "http")://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics"
+            let secured = security.map { " with \($0.describes)" } ?? ""
+            Console.say("ukfs: exporting \(what) at \(where_)\(secured) (Ctrl-C to stop)")
             // Under systemd (Type=notify): ready once listening, and where.
             SystemdNotify.send(["READY=1", "STATUS=exporting \(what) at \(where_)"])
             // Sockets only: the kernel releases them when a signal ends the process.
