@@ -19,14 +19,26 @@ final class BasicAuth: Sendable {
         ["$2b$", "$2y$", "$2a$"].contains { hash.hasPrefix($0) } && hash.utf8.count == 60
     }
 
-    /// Whether `header` (an `Authorization` value) names a user with the right password.
-    func allows(_ header: String?) -> Bool {
+    /// The name and password of a `Basic` `Authorization` value.
+    private static func credentials(_ header: String?) -> (name: String, password: String)? {
         guard let header, header.lowercased().hasPrefix("basic "),
             let decoded = Data(base64Encoded: String(header.dropFirst("basic ".count)).trimmingCharacters(in: .whitespaces)),
             let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
-        else { return false }
-        let name = String(pair[..<colon])
-        let password = String(pair[pair.index(after: colon)...])
+        else { return nil }
+        return (String(pair[..<colon]), String(pair[pair.index(after: colon)...]))
+    }
+
+    /// Whether `header` is a pair that passed before: no bcrypt, so the event loop may ask.
+    func remembers(_ header: String?) -> Bool {
+        guard let (name, password) = Self.credentials(header), let hash = users[name] else { return false }
+        let key = Self.cacheKey(name: name, password: password, hash: hash)
+        return verified.withLock { $0.contains(key) }
+    }
+
+    /// Whether `header` (an `Authorization` value) names a user with the right password. Runs
+    /// bcrypt unless the pair is remembered: call it off the event loop.
+    func allows(_ header: String?) -> Bool {
+        guard let (name, password) = Self.credentials(header) else { return false }
         let hash = users[name]
         let key = Self.cacheKey(name: name, password: password, hash: hash ?? "")
         if hash != nil, verified.withLock({ $0.contains(key) }) { return true }

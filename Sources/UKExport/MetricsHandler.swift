@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Answers each request read whole; tells the `ConnectionGuard` when a request was read and when
 /// its answer was written, which is what its deadlines follow. With basic auth, every path needs
@@ -37,13 +38,22 @@ final class MetricsHandler: ChannelInboundHandler {
 
     private func answer(_ head: HTTPRequestHead, channel: Channel) {
         let scrape = self.scrape
-        if let auth = self.auth {
+        if let auth = self.auth, !auth.remembers(head.headers.first(name: "authorization")) {
+            // bcrypt takes tens of milliseconds: on a thread of its own, so that a flood of wrong
+            // passwords delays only other new passwords, never the event loops or a scrape.
             let check = Authorization(head: head, auth: auth, channel: channel, scrape: scrape)
-            Task { check.run() }
+            _ = Self.bcryptThread.runIfActive(eventLoop: channel.eventLoop) { check.run() }
         } else {
             Self.respond(to: head, channel: channel, scrape: scrape)
         }
     }
+
+    /// The one thread bcrypt checks run on, for the process's life.
+    static let bcryptThread: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
 
     /// A request waiting for bcrypt's verdict, off the event loop.
     private struct Authorization: Sendable {
