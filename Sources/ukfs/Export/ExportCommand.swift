@@ -19,7 +19,12 @@ struct ExportCommand: AsyncParsableCommand {
             figures end in _bytes. Each scrape reads each instance with one batched bridge request; ukfs_up and \
             ukfs_scrape_* tell how each instance fared, ukfs_build_info which ukfs answers. An instance is connected \
             when first scraped; each costs 4 descriptors, so (descriptor limit - 256) / 4 are followed \
-            (ukfs_export_capacity) and the rest named in ukfs_export_refused.
+            (ukfs_export_capacity) and the rest named in ukfs_export_refused. NICs also carry device (eth0); the \
+            process_* series describe the exporter itself. Answers are gzipped when the scraper accepts gzip. Plain \
+            HTTP by default: to serve beyond loopback, give --web.config.file (TLS, basic auth). Connections are \
+            guarded: a request must arrive whole within 5 s, an idle connection closes after 30 s, at most 64 \
+            connections (32 from one address), and a new one takes the place of one still waiting for its request, so \
+            a scrape always gets in.
             """)
 
     @Argument(
@@ -95,11 +100,21 @@ struct ExportCommand: AsyncParsableCommand {
             let where_ = "\(security?.scheme ?? "http")://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics"
             let secured = security.map { " with \($0.describes)" } ?? ""
             Console.say("ukfs: exporting \(what) at \(where_)\(secured) (Ctrl-C to stop)")
+            if security == nil && !Self.isLoopback(host) {
+                // Said, not refused: a private network may be what the user means.
+                logger.warning(
+                    "serving plain HTTP on \(host), beyond loopback: whoever reaches it reads every metric — give --web.config.file for TLS and basic auth"
+                )
+            }
             // Under systemd (Type=notify): ready once listening, and where.
             SystemdNotify.send(["READY=1", "STATUS=exporting \(what) at \(where_)"])
             // Sockets only: the kernel releases them when a signal ends the process.
             await Termination.serveForever()
         }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     static func listenAddress(_ text: String) throws -> (String, Int) {
