@@ -41,6 +41,8 @@ public enum MetricsHTTPServer {
             .childChannelInitializer { channel in
                 let peer = channel.remoteAddress?.ipAddress ?? "?"
                 guard table.admit(channel, peer: peer) else { return channel.close() }
+                // However the connection ends (even before its handlers are added), it leaves the table.
+                channel.closeFuture.whenComplete { _ in table.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ConnectionGuard(table: table, deadlines: deadlines))
