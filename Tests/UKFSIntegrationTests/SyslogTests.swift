@@ -5,7 +5,7 @@ import Testing
 /// unless `-o log=PATH`; a foreground one to stderr.
 @Suite("Server logs", .serialized)
 struct SyslogTests {
-    @Test("a background mount logs to syslog as daemon.info, tagged ukfs[PID]; -o log=PATH keeps it off syslog")
+    @Test("a background mount logs to syslog as daemon.info, tagged ukfs[PID]; -o log=PATH and -f keep it off syslog")
     func backgroundToSyslog() throws {
         let guest = try Instance()
         defer { guest.stop() }
@@ -38,5 +38,17 @@ struct SyslogTests {
         #expect(Shell.eventually(within: 10) { ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").contains("mounted vm1") })
         let none = listener.messages(until: "mounted vm1", within: 1)
         #expect(none.isEmpty, "-o log= keeps the server off syslog: \(none)")
+        #expect(guest.ukfs(["umount", guest.mountpoint]).status == 0)
+        guest.mounted = false
+
+        // In the foreground (-f: a terminal, or systemd's journal) the server keeps stderr.
+        let foreground = try BackgroundProcess(
+            [Paths.ukfs, "mount", guest.name, guest.mountpoint, "-f", "--log-level", "info"], environment: environment,
+            outputPath: guest.folder + "/foreground.out")
+        #expect(Shell.eventually(within: 10) { foreground.output.contains("mounted vm1") }, "\(foreground.output)")
+        let quiet = listener.messages(until: "mounted vm1", within: 1)
+        #expect(quiet.isEmpty, "a foreground server logs to stderr, not syslog: \(quiet)")
+        foreground.stop()
+        #expect(!guest.isMountedInKernel)
     }
 }
