@@ -105,13 +105,11 @@ let package = Package(
             ]
         ),
         // The pure parts (node table, inode slots, deadlines, answer routing, listing and naming
-        // rules, parsing): no root, no FUSE, no guest — `swift test --filter UKUnitTests`.
+        // rules, parsing, the exporter): no root, no FUSE, no guest — `swift test --filter UKUnitTests`.
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport",
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
