@@ -15,22 +15,28 @@ final class SyslogSocket: Sendable {
     static let maxMessage = 4096
 
     let path: String
-    private let descriptor = Mutex<Int32>(-1)
+    /// The connected socket (-1: none), and when connecting last failed: with no daemon listening,
+    /// messages are dropped for a second before trying again, not each one paying a connect().
+    private let descriptor = Mutex<(fd: Int32, failedAt: ContinuousClock.Instant?)>((-1, nil))
 
     init(path: String) { self.path = path }
 
     func send(severity: Int32, tag: String, _ text: String) {
         let line = "<\(Self.facility * 8 + severity)>\(Self.timestamp()) \(tag)[\(getpid())]: \(text)"
         let bytes = Array(line.utf8.prefix(Self.maxMessage))
-        descriptor.withLock { fd in
+        descriptor.withLock { state in
             // Once more after reconnecting: the daemon may have restarted since the last message.
             for _ in 0..<2 {
-                if fd < 0 { fd = Self.connect(path) }
-                guard fd >= 0 else { return }
-                let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                if state.fd < 0 {
+                    if let failed = state.failedAt, ContinuousClock.now - failed < .seconds(1) { return }
+                    state.fd = Self.connect(path)
+                    state.failedAt = state.fd < 0 ? .now : nil
+                }
+                guard state.fd >= 0 else { return }
+                let sent = bytes.withUnsafeBytes { Glibc.send(state.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 if sent >= 0 || errno == EAGAIN { return }
-                close(fd)
-                fd = -1
+                close(state.fd)
+                state.fd = -1
             }
         }
     }
