@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libfuse3's low-level API, through a shim that fixes FUSE_USE_VERSION.
@@ -26,6 +29,11 @@ let package = Package(
             name: "CFuseKernel",
             dependencies: ["CFuse3"],
             cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]
+        ),
+        // libcrypt's crypt_ra, for the exporter's bcrypt basic_auth_users.
+        .systemLibrary(
+            name: "CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
         ),
         // Bridge protocol v1: frames, messages, values (docs/protocol.md).
         .target(
@@ -61,15 +69,28 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The Prometheus exporter: metric naming, the text format, the guarded HTTP(S) endpoint.
+        .target(
+            name: "UKExport",
+            dependencies: [
+                "UKBridge", "UKBridgeClient", "CCrypt",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "ukfs",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem", "UKExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),   // ukfs export's /metrics endpoint
             ]
         ),
         // The side-by-side benchmark (README "Performance"); it mounts the `ukfs` built beside it.
@@ -91,11 +112,11 @@ let package = Package(
             ]
         ),
         // The pure parts (node table, inode slots, deadlines, answer routing, listing and naming
-        // rules, parsing): no root, no FUSE, no guest — `swift test --filter UKUnitTests`.
+        // rules, parsing, the exporter): no root, no FUSE, no guest — `swift test --filter UKUnitTests`.
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

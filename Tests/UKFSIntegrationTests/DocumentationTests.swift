@@ -52,13 +52,43 @@ struct DocumentationTests {
             "EXIT STATUS", "64 (EX_USAGE)", "34 (ERANGE)", "2 (ENOENT)", "130", "MOUNT OPTIONS",
             "ADDRESSES", "fc-vsock:PATH:PORT", "x-systemd.automount", "ukfs umount",
             // Characters argument-parser's own generator drops.
-            "ukfs — Mount a running", "(MOUNTPOINT/NAME/…)", "path → value",
+            "(MOUNTPOINT/NAME/…)", "path → value",
+            // NAME as lexgrog reads it (roff's \-), and FILES naming the registry's files.
+            "ukfs - Mount a running", "/run/ukfs/NAME.sock", "/run/ukfs/NAME.lock", "/run/ukfs/NAME.share", "/dev/log",
         ] {
             #expect(text.contains(expected), "the rendered page lacks \(expected)")
         }
-        #expect(!text.contains("ukfs-bench") && !text.contains("ukfs manual"), "a page for ukfs only")
+        #expect(!text.contains("ukfs-bench"), "a page for ukfs only")
+        #expect(page.stdout.contains("\nukfs \\- Mount a running"), "the NAME line's dash is roff's \\-")
+        #expect(Shell.run([Paths.ukfs, "--help"]).stdout.contains("  manual "), "ukfs manual is listed in --help")
         // Options on the page are ASCII hyphen-minus, so they can be copied into a shell.
         #expect(text.contains("mount -t fuse.ukfs vm1 /mnt/uk -o nosuid,nodev,ro"))
+    }
+
+    @Test("after scripts/install, lexgrog reads the page and whatis finds ukfs; --uninstall leaves the prefix as it was")
+    func whatisAndUninstall() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let prefix = guest.folder + "/prefix"
+        // A folder that was there before, with someone else's page: the uninstall keeps both.
+        try FileManager.default.createDirectory(atPath: prefix + "/share/man/man1", withIntermediateDirectories: true)
+        try ".TH OTHER 1\n".write(toFile: prefix + "/share/man/man1/other.1", atomically: true, encoding: .utf8)
+        let before = Shell.run("cd '\(prefix)' && find . | sort").stdout
+        _ = try MountHelperTests.install(guest)
+        let page = prefix + "/share/man/man1/ukfs.1"
+        let lexgrog = Shell.run(["/usr/bin/lexgrog", page])
+        #expect(lexgrog.status == 0 && lexgrog.stdout.contains("ukfs.1: \"ukfs - Mount a running"), "\(lexgrog)")
+        // mandb's index goes beside the pages it indexes: index a copy, not the prefix.
+        let copy = guest.folder + "/man-copy"
+        let whatis = Shell.run(
+            "cp -r '\(prefix)/share/man' '\(copy)' && mandb -q '\(copy)' && whatis -M '\(copy)' ukfs", timeout: 60)
+        #expect(whatis.status == 0 && whatis.stdout.hasPrefix("ukfs (1)"), "\(whatis)")
+        let uninstall = Shell.run(["\(Paths.packageRoot)/scripts/install", "--prefix", prefix, "--uninstall"], timeout: 60)
+        #expect(uninstall.status == 0, "\(uninstall)")
+        let after = Shell.run("cd '\(prefix)' && find . | sort").stdout
+        #expect(after == before, "left behind or removed: \(after) vs \(before)")
+        let again = Shell.run(["\(Paths.packageRoot)/scripts/install", "--prefix", prefix, "--uninstall"], timeout: 60)
+        #expect(again.status == 1 && again.stderr.hasPrefix("install: nothing to uninstall"), "\(again)")
     }
 
     @Test("every Swift module under Sources/ has its paragraph in docs/architecture.md and imports nothing it forbids")

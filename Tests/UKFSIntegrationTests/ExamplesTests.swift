@@ -79,6 +79,43 @@ struct ExamplesTests {
         #expect(!guest.isMountedInKernel)
     }
 
+    @Test("the exporter's unit verifies, scores <= 4.5 as its comment states, and its ExecStart tells systemd READY and where")
+    func exporterUnit() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        let unit = try String(contentsOfFile: Self.examples + "/ukfs-export.service", encoding: .utf8)
+        let installed = unit.replacingOccurrences(of: "/usr/local/bin/ukfs", with: Paths.ukfs)
+        let unitPath = guest.folder + "/ukfs-export.service"
+        try installed.write(toFile: unitPath, atomically: true, encoding: .utf8)
+        #expect(unit.contains("Type=notify") && unit.contains("export --all"))
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") {
+            let verify = Shell.run(["/usr/bin/systemd-analyze", "verify", unitPath])
+            #expect(verify.status == 0, "\(verify)")
+            let security = Shell.run(["/usr/bin/systemd-analyze", "security", "--offline=true", unitPath])
+            let score = security.stdout.split(separator: "\n").last { $0.contains("Overall exposure level") }?
+                .split(separator: ":").last?.split(separator: " ").first.map(String.init)
+            #expect(score != nil && unit.contains("scores this unit \(score ?? "?") "), "\(security)")
+            #expect((score.flatMap(Double.init) ?? 10) <= 4.5, "issue 20 asks for 4.5 or better: \(score ?? "?")")
+        }
+        // Its ExecStart, on a free port (9464 may be taken here), with systemd's notify socket.
+        let execStart = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
+        let command = execStart.dropFirst("ExecStart=".count)
+            .replacingOccurrences(of: "/usr/local/bin/ukfs", with: Paths.ukfs)
+            .replacingOccurrences(of: "127.0.0.1:9464", with: "127.0.0.1:0")
+        let notify = try NotifyListener(abstract: true, folder: guest.folder)
+        let service = try BackgroundProcess(
+            ["/bin/bash", "-c", "exec " + command],
+            environment: guest.environment.merging(["NOTIFY_SOCKET": notify.address]) { $1 },
+            outputPath: guest.folder + "/unit.out")
+        defer { service.stop() }
+        let ready = notify.message(within: 20) { $0 == "READY=1" }
+        let status = ready?.first { $0.hasPrefix("STATUS=exporting every registered instance at http://127.0.0.1:") }
+        #expect(status != nil, "\(notify.received) \(service.output)")
+        let url = status.flatMap { $0.split(separator: " ").last.map(String.init) } ?? ""
+        #expect(ExportTests.scrape(url).contains("ukfs_up{ukstore_instance=\"vm1\"} 1"), "\(url)")
+    }
+
     @Test("the fstab route's .mount and .automount units verify")
     func mountUnits() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }

@@ -92,14 +92,14 @@ struct PrometheusTests {
         #expect(
             sample.labels == [
                 "__name__": "ukstore_rx_bytes_total", "ukstore_instance": "vm1", "instance": exporter,
-                "job": "unikraft", "site": "lab", "library": "libuknetdev", "object": "netdev0",
+                "job": "unikraft", "site": "lab", "library": "libuknetdev", "object": "netdev0", "device": "eth0",
             ],
             "\(sample.labels)")
         #expect(!sample.labels.keys.contains { $0.hasPrefix("exported_") })
         // The value is the guest's: it rises, and the exporter's own figure now is at least it.
         let now = ExportTests.value(
             ExportTests.scrape(url),
-            "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\"}")
+            "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev0\",device=\"eth0\"}")
         #expect(sample.value > 0 && now.map { $0 >= sample.value } == true, "\(sample.value) then \(String(describing: now))")
 
         #expect(Self.type(port, "ukstore_rx_errors_total") == "counter")

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ukfs
+@testable import UKExport
 
 @Suite("Prometheus names for ukstore entries")
 struct MetricNamingTests {

@@ -3,9 +3,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
 import UKBridge
 import UKBridgeClient
+import UKExport
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +19,12 @@ struct ExportCommand: AsyncParsableCommand {
             figures end in _bytes. Each scrape reads each instance with one batched bridge request; ukfs_up and \
             ukfs_scrape_* tell how each instance fared, ukfs_build_info which ukfs answers. An instance is connected \
             when first scraped; each costs 4 descriptors, so (descriptor limit - 256) / 4 are followed \
-            (ukfs_export_capacity) and the rest named in ukfs_export_refused.
+            (ukfs_export_capacity) and the rest named in ukfs_export_refused. NICs also carry device (eth0); the \
+            process_* series describe the exporter itself. Answers are gzipped when the scraper accepts gzip. Plain \
+            HTTP by default: to serve beyond loopback, give --web.config.file (TLS, basic auth). Connections are \
+            guarded: a request must arrive whole within 5 s, an idle connection closes after 30 s, at most 64 \
+            connections (32 from one address), and a new one takes the place of one still waiting for its request, so \
+            a scrape always gets in.
             """)
 
     @Argument(
@@ -33,6 +38,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     @Option(help: "Where to serve: HOST:PORT or tcp:HOST:PORT (port 0: any free port).")
     var listen: String = "127.0.0.1:9464"
+
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "TLS and basic auth, in node_exporter's web configuration file format (exporter-toolkit): tls_server_config (cert_file, key_file, client_ca_file, client_auth_type, min_version) and basic_auth_users (name: bcrypt hash). Without it, plain HTTP.",
+            valueName: "path"))
+    var webConfigFile: String?
 
     @Option(help: "Seconds to wait for each answer of a guest.")
     var timeout: Double = 2
@@ -49,10 +61,17 @@ struct ExportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let (host, port) = try Self.listenAddress(listen)
             let logger = LoggingSetup.logger("ukfs.export", level: logLevel)
+            // Loaded before anything listens: a bad file is this one line, never a half-secured endpoint.
+            var security: WebSecurity?
+            if let webConfigFile {
+                do { security = try WebSecurity.load(path: webConfigFile, logger: logger) } catch {
+                    throw CLIError("--web.config.file \(webConfigFile): \(error) — see node_exporter's web configuration format")
+                }
+            }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: MountCommand.eventLoopThreads)
             let duration = Duration.milliseconds(Int64(max(timeout, 0.05) * 1000))
             let descriptors = min(DescriptorLimit.raiseToHard(), Int(Int32.max))
-            let exporters = ExporterSet(group: group, timeout: duration, descriptors: descriptors, logger: logger)
+            let exporters = ExporterSet(group: group, timeout: duration, descriptors: descriptors, version: Ukfs.version, logger: logger)
             if !all {
                 guard instances.count <= exporters.capacity else {
                     try? await group.shutdownGracefully()
@@ -62,13 +81,13 @@ struct ExportCommand: AsyncParsableCommand {
                 }
                 for instance in instances {
                     let target = try ResolvedInstance(instance, registry: InstanceRegistry())
-                    exporters.add(target)
+                    exporters.add(name: target.name, line: target.line)
                 }
             }
             let all = self.all
             let server: Channel
             do {
-                server = try await MetricsHTTPServer.start(host: host, port: port, group: group) {
+                server = try await MetricsHTTPServer.start(host: host, port: port, group: group, security: security) {
                     await exporters.scrape(registry: all ? InstanceRegistry() : nil)
                 }
             } catch {
@@ -78,10 +97,24 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let bound = server.localAddress?.port ?? port
             let what = all ? "every registered instance" : instances.joined(separator: ", ")
-            Console.say("ukfs: exporting \(what) at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics (Ctrl-C to stop)")
+            let where_ = "\(security?.scheme ?? "http")://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics"
+            let secured = security.map { " with \($0.describes)" } ?? ""
+            Console.say("ukfs: exporting \(what) at \(where_)\(secured) (Ctrl-C to stop)")
+            if security == nil && !Self.isLoopback(host) {
+                // Said, not refused: a private network may be what the user means.
+                logger.warning(
+                    "serving plain HTTP on \(host), beyond loopback: whoever reaches it reads every metric — give --web.config.file for TLS and basic auth"
+                )
+            }
+            // Under systemd (Type=notify): ready once listening, and where.
+            SystemdNotify.send(["READY=1", "STATUS=exporting \(what) at \(where_)"])
             // Sockets only: the kernel releases them when a signal ends the process.
             await Termination.serveForever()
         }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     static func listenAddress(_ text: String) throws -> (String, Int) {
@@ -90,105 +123,5 @@ struct ExportCommand: AsyncParsableCommand {
             throw CLIError("--listen \(text): give HOST:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464")
         }
         return (host, port)
-    }
-}
-
-/// The instances being exported: fixed, or (with --all) the registry's, re-read on each scrape.
-/// Nothing is connected before the first scrape; instances past what the descriptors allow are
-/// not followed, and each scrape says which (`ukfs_export_refused`) and how many fit.
-final class ExporterSet: Sendable {
-    private let group: MultiThreadedEventLoopGroup
-    private let timeout: Duration
-    private let logger: Logger
-    private let descriptors: Int
-    let capacity: Int
-    private let exporters = Mutex<[String: InstanceExporter]>([:])
-    /// Registered instances left out, sorted; logged when the set first becomes non-empty.
-    private let refused = Mutex<[String]>([])
-
-    init(group: MultiThreadedEventLoopGroup, timeout: Duration, descriptors: Int, logger: Logger) {
-        self.group = group
-        self.timeout = timeout
-        self.logger = logger
-        self.descriptors = descriptors
-        self.capacity = DescriptorBudget.instances(limit: descriptors)
-    }
-
-    func add(_ target: ResolvedInstance) {
-        let exporter = InstanceExporter(name: target.name, line: target.line, group: group, timeout: timeout, logger: logger)
-        exporters.withLock { $0[target.name] = exporter }
-    }
-
-    /// Instances scraped at once.
-    static let inFlight = 128
-
-    /// One scrape of every instance, concurrently; with a registry, instances that registered are
-    /// added and those gone are dropped first.
-    func scrape(registry: InstanceRegistry?) async -> String {
-        if let registry { await sync(with: registry) }
-        let current = exporters.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
-        let parts = await withTaskGroup(of: (Int, [MetricsText.Sample]).self) { tasks in
-            // A window, not every instance at once: thousands of first scrapes (connect, list)
-            // started together queue their requests behind each other past their deadlines
-            // (4,096 at once: 500 instances down, 9 s scrapes on a loaded machine).
-            var next = 0
-            func startNext() {
-                guard next < current.count else { return }
-                let (index, exporter) = (next, current[next])
-                next += 1
-                tasks.addTask { (index, await exporter.scrape()) }
-            }
-            for _ in 0..<min(Self.inFlight, current.count) { startNext() }
-            var parts = [[MetricsText.Sample]](repeating: [], count: current.count)
-            for await (index, samples) in tasks {
-                parts[index] = samples
-                startNext()
-            }
-            return parts
-        }
-        let info = MetricsText.buildInfo(version: Ukfs.version, protocolVersion: ProtocolLimits.version)
-        return MetricsText.render([[info, capacitySample()]] + parts + [refusedSamples()])
-    }
-
-    private func capacitySample() -> MetricsText.Sample {
-        MetricsText.Sample(
-            name: "ukfs_export_capacity", kind: .gauge,
-            help: "instances this exporter can follow: (descriptor limit - \(DescriptorBudget.reserved)) / \(DescriptorBudget.perInstance)",
-            labels: [("descriptors", String(descriptors))], value: String(capacity))
-    }
-
-    private func refusedSamples() -> [MetricsText.Sample] {
-        let reason = "descriptors"
-        return refused.withLock { $0 }.map { name in
-            MetricsText.Sample(
-                name: "ukfs_export_refused", kind: .gauge,
-                help: "1 for a registered instance not exported, and why (see ukfs_export_capacity)",
-                labels: [(MetricsText.instanceLabel, name), ("reason", reason)], value: "1")
-        }
-    }
-
-    private func sync(with registry: InstanceRegistry) async {
-        let names = Set(registry.registeredNames())
-        let gone = exporters.withLock { exporters -> [InstanceExporter] in
-            let gone = exporters.filter { !names.contains($0.key) }
-            for name in gone.keys { exporters.removeValue(forKey: name) }
-            return Array(gone.values)
-        }
-        for exporter in gone { await exporter.close() }
-        let known = exporters.withLock { Set($0.keys) }
-        // Instances already followed keep their place; new ones fill what is left, in name order.
-        let room = max(0, capacity - known.count)
-        let new = names.subtracting(known).sorted()
-        for name in new.prefix(room) {
-            add(ResolvedInstance(name: name, address: .unix(path: registry.socketPath(for: name)), share: registry.share(for: name)))
-        }
-        let left = Array(new.dropFirst(room))
-        let first = refused.withLock { refused -> Bool in
-            defer { refused = left }
-            return refused.isEmpty && !left.isEmpty
-        }
-        if first {
-            logger.warning("\(left.count) registered instances not exported: \(DescriptorBudget.reason(limit: descriptors))")
-        }
     }
 }

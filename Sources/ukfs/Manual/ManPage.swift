@@ -11,7 +11,8 @@ enum ManPage {
         page.line(".ad l")
         page.line(".nh")
         page.section("NAME")
-        page.text("ukfs \u{2014} " + (info.command.abstract ?? ""))
+        // "ukfs \- …" (text's "-" is written \-): the form lexgrog, whatis and apropos read.
+        page.text("ukfs - " + (info.command.abstract ?? ""))
         page.section("SYNOPSIS")
         for command in visible(info.command.subcommands) {
             page.line(".B " + Roff.escape("ukfs " + command.commandName))

@@ -42,7 +42,7 @@ enum Sections {
                     "idle=SECONDS",
                     "mount --all: an instance folder's guest connection closes after SECONDS unused (default 60; 0: never) and reopens on the next use. Folders connect only when first entered; the connections held at once are bounded by the descriptor limit, (RLIMIT_NOFILE \u{2212} 128) / 3; past it the least recently used connection idle for two timeouts makes room, and a folder still refused is listed in the root's .ukfs/refused."
                 ),
-                ("log=PATH", "The background server's log."),
+                ("log=PATH", "The background server's log, instead of syslog (facility daemon, tag ukfs[PID])."),
                 ("noexec, exec, noatime, atime, sync, async, dirsync", "Applied by the kernel, as for any filesystem."),
                 (
                     "nosuid, nodev, suid, dev",
@@ -108,6 +108,10 @@ enum Sections {
                 ("UKFS_KRAFT_RUNTIME_DIR", "KraftKit's runtime folder (default ~/.local/share/kraftkit/runtime)."),
                 ("UKFS_PASSTHROUGH", "auto or off: the default of -o passthrough= for mounts that do not give it."),
                 (
+                    "UKFS_SYSLOG_SOCKET",
+                    "For tests: the datagram socket a background server logs to instead of /dev/log."
+                ),
+                (
                     "NOTIFY_SOCKET",
                     "Set by systemd for Type=notify units: ukfs mount -f sends READY=1 once mounted, STATUS= as the connection changes and STOPPING=1 as it unmounts."
                 ),
@@ -119,6 +123,22 @@ enum Sections {
                 (
                     "MOUNTPOINT/.ukfs/",
                     "The mount itself: name, address, state (connected, or the last connect error: disconnected: connection refused, retrying in 1.6 s (attempt 9)), protocol, boot_id, generation, reconnects (how many times the mount has started reconnecting), io (passthrough, or libfuse and why: -o passthrough=off, not root, the kernel does not offer it)."
+                ),
+                (
+                    "/run/ukfs/NAME.sock",
+                    "An instance's bridge socket in the registry folder (for root; see UKFS_RUNTIME_DIR for the others): QEMU's chardev socket, the simulator's, or the agent's host build. The folder is 0700, its sockets 0600."
+                ),
+                (
+                    "/run/ukfs/NAME.lock",
+                    "The instance's line lock: whoever holds its exclusive flock talks to the guest; the kernel frees it however the holder ends."
+                ),
+                (
+                    "/run/ukfs/NAME.share",
+                    "The holder's share of the line, through which every other ukfs process of the same user reaches the guest."
+                ),
+                (
+                    "/dev/log",
+                    "Where a mount's background server logs (syslog, facility daemon, tag ukfs[PID]) unless -o log=PATH; a foreground server logs to stderr."
                 ),
                 ("/etc/fstab", "Lines of type fuse.ukfs, mounted by mount(8) through mount.fuse3."),
             ]

@@ -6,8 +6,7 @@ import ArgumentParser
 struct ManualCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manual",
-        abstract: "Print the ukfs(1) manual page (roff), as scripts/install installs it.",
-        shouldDisplay: false)
+        abstract: "Print the ukfs(1) manual page (roff), as scripts/install installs it.")
 
     func run() async throws {
         try await reportingErrors {

@@ -64,7 +64,9 @@ enum Background {
         if text.hasPrefix("error: ") { throw CLIError(String(text.dropFirst("error: ".count))) }
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
-        throw CLIError("the background server exited before the mount was ready — run with -f, or -o log=PATH, to see why")
+        throw CLIError(
+            "the background server exited before the mount was ready — see syslog (journalctl -t ukfs), or run with -f or -o log=PATH, to see why"
+        )
     }
 }
 

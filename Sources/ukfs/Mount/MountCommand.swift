@@ -132,7 +132,9 @@ struct MountCommand: AsyncParsableCommand {
         // The process a user or systemd started itself (not the background server its parent waits for).
         let startedHere = readyFD == nil
         parsed.filesystem.onStateChange = { change in progress.stateChanged(change) }
-        let logger = LoggingSetup.logger("ukfs.mount", level: logLevel)
+        // The background server (its parent waits on the ready pipe) logs to syslog unless -o log=.
+        let destination: LoggingSetup.Destination = !startedHere && parsed.logPath == nil ? .syslog : .standardError
+        let logger = LoggingSetup.logger("ukfs.mount", level: logLevel, to: destination)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: Self.eventLoopThreads)
         let mount: FuseMount
         do {

@@ -87,11 +87,20 @@ enum MetricsText {
             let place = entry.library + [0] + (entry.object ?? [])
             if let known = byPlace[place] { return known }
             var labels = [(MetricsText.instanceLabel, instance), ("library", String(decoding: entry.library, as: UTF8.self))]
-            if let object = entry.object { labels.append(("object", String(decoding: object, as: UTF8.self))) }
+            if let object = entry.object {
+                labels.append(("object", String(decoding: object, as: UTF8.self)))
+                if let device = MetricsText.device(library: entry.library, object: object) { labels.append(("device", device)) }
+            }
             let text = String(MetricsText.series("", labels).dropFirst().dropLast())
             byPlace[place] = text
             return text
         }
+    }
+
+    /// NICs are also labelled as node_exporter labels them, `device`, with the name users know:
+    /// the object's alias (uknetdev's `netdev0` is `eth0`, the mount's `net/eth0`).
+    static func device(library: [UInt8], object: [UInt8]) -> String? {
+        Aliases.objectAliases(library: library, objects: [object]).first.map { String(decoding: $0.name, as: UTF8.self) }
     }
 
     /// Families by entry name, type and access: instances of one application have the same

@@ -33,7 +33,13 @@ enum MetricNaming {
     static let counterLastWords: Set = [
         "bytes", "packets", "errors", "errs", "fifo", "drops", "dropped", "drop",
         "count", "total", "overruns", "collisions",
+        // The guest agent's own (libukstoreagent): frames read, discarded, timed out, malformed,
+        // names skipped, orphan objects, events dropped — each only grows.
+        "frames", "discarded", "timeouts", "malformed", "skipped", "orphans",
     ]
+    /// Whole names of accumulating figures no word rule catches: the agent's count of times its
+    /// object table was full.
+    static let counterNames: Set = ["table_full"]
     /// First words of ukstore's running totals: `tot_nb_allocs`, `nb_enomem`.
     static let counterFirstWords: Set = ["tot", "nb"]
     /// Words that make an entry a size in bytes: ukalloc's and ukfalloc's memory figures and sizes.
@@ -59,7 +65,7 @@ enum MetricNaming {
         let kind: Kind
         if settable || words.first.map(gaugePrefixes.contains) == true {
             kind = .gauge
-        } else if accumulatesTime || words.last.map(counterLastWords.contains) == true
+        } else if accumulatesTime || words.last.map(counterLastWords.contains) == true || counterNames.contains(base)
             || words.first.map(counterFirstWords.contains) == true
         {
             kind = .counter
