@@ -21,6 +21,13 @@ let package = Package(
             pkgConfig: "fuse3",
             providers: [.apt(["libfuse3-dev"])]
         ),
+        // ncurses (wide characters) for `ukfs top`'s full screen, through a shim for its macros.
+        // Not through pkg-config: its flags (-D_XOPEN_SOURCE=600) are ones SwiftPM refuses with a
+        // warning; the shim defines what the header needs itself.
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         // Bridge protocol v1: frames, messages, values (docs/protocol.md).
         .target(
             name: "UKBridge",
@@ -54,10 +61,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `ukfs top`'s data side: instances, figures, rates, sorting, filtering, views; no terminal.
+        .target(
+            name: "UKTop",
+            dependencies: [
+                "UKBridge", "UKBridgeClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ukfs",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem", "UKTop", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
+                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem", "UKTop",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,0 +1,48 @@
+import UKBridge
+
+/// One instance in full, as lines: every library and object, each entry's value, and for
+/// counters their rise per second since the previous reading.
+public enum DetailView {
+    /// The lines for `current`, in listing order, with rates against `previous` (same boot only).
+    public static func lines(_ current: Reading, previous: Reading?) -> [String] {
+        var old: [String: Double] = [:]
+        var seconds = 0.0
+        if let previous, previous.bootID == current.bootID, previous.time < current.time {
+            seconds = Double(current.time - previous.time) / 1e9
+            for item in previous.items { if let number = item.number { old[item.path] = number } }
+        }
+        let nameWidth = min(max(current.items.map { $0.name.count + ($0.object == nil ? 2 : 4) }.max() ?? 0, 24), 48)
+        var lines: [String] = []
+        var library: String?
+        var object: String??
+        for item in current.items {
+            if item.library != library {
+                library = item.library
+                object = .some(nil)
+                lines.append(item.library)
+            }
+            if item.object != object {
+                object = item.object
+                if let name = item.object { lines.append("  " + name) }
+            }
+            let indent = item.object == nil ? "  " : "    "
+            let value = item.value.map { String(decoding: $0.text, as: UTF8.self) } ?? "-"
+            var rate = ""
+            if CounterRule.isCounter(item.plainName), let now = item.number {
+                if let before = old[item.path], seconds > 0, now >= before {
+                    let perSecond = (now - before) / seconds
+                    rate = (item.plainName.hasSuffix("_bytes") ? FigureText.bytes(perSecond) : FigureText.fixed(perSecond, 1)) + "/s"
+                } else {
+                    rate = FigureText.pending
+                }
+            }
+            let label = indent + item.name
+            let pad = String(repeating: " ", count: max(1, nameWidth - label.count + 1))
+            let clipped = value.count > 40 ? String(value.prefix(39)) + "~" : value
+            let valuePad = String(repeating: " ", count: max(1, 21 - clipped.count))
+            lines.append(
+                label + pad + valuePad + clipped + (rate.isEmpty ? "" : String(repeating: " ", count: max(1, 12 - rate.count)) + rate))
+        }
+        return lines
+    }
+}

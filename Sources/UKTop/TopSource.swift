@@ -1,0 +1,116 @@
+import Logging
+import NIOCore
+import UKBridgeClient
+
+/// The instances `ukfs top` follows — the names given, or the registry's as they come and go —
+/// and one refresh of them all: each read concurrently (128 at a time, as the exporter scrapes),
+/// only those the view shows. Instances past what the descriptors allow are listed, not followed.
+public actor TopSource {
+    private let fixed: [TopTarget]?
+    private let registry: InstanceRegistry?
+    private let group: EventLoopGroup
+    private let timeout: Duration
+    private let idleSeconds: Double
+    private let logger: Logger
+    public nonisolated let capacity: Int
+    private var readers: [String: InstanceReader] = [:]
+    private var refused: [String] = []
+
+    /// Descriptors one followed instance costs: as the exporter measured, the line's socket and
+    /// its duplicate, the line's lock, the share's listening socket.
+    public static let descriptorsPerInstance = 4
+    /// Kept for everything else: stdio, the terminal, event loops, clients of our shares.
+    public static let descriptorsReserved = 128
+    /// Instances read at once.
+    static let inFlight = 128
+
+    /// Follows `targets`, or with nil every instance of `registry`.
+    public init(
+        targets: [TopTarget]?, registry: InstanceRegistry?, group: EventLoopGroup, timeout: Duration,
+        idleSeconds: Double, descriptors: Int, logger: Logger
+    ) {
+        self.fixed = targets
+        self.registry = registry
+        self.group = group
+        self.timeout = timeout
+        self.idleSeconds = idleSeconds
+        self.logger = logger
+        self.capacity = max(0, (descriptors - Self.descriptorsReserved) / Self.descriptorsPerInstance)
+    }
+
+    /// Reads every instance `shows` lets through (the rest rest), and `detail` in full.
+    public func refresh(shows: @Sendable (String) -> Bool = { _ in true }, detail: String? = nil) async -> TopRefresh {
+        let started = MonotonicTime.now()
+        sync()
+        let current = readers.values.sorted { $0.name < $1.name }
+        let results = await withTaskGroup(of: (Int, InstanceRow, [String]?).self) { tasks in
+            var next = 0
+            func startNext() {
+                guard next < current.count else { return }
+                let (index, reader) = (next, current[next])
+                next += 1
+                if reader.name == detail {
+                    tasks.addTask {
+                        let (row, lines) = await reader.refresh(full: true)
+                        return (index, row, lines)
+                    }
+                } else if shows(reader.name) && detail == nil {
+                    tasks.addTask { (index, await reader.refresh(full: false).row, nil) }
+                } else {
+                    tasks.addTask { (index, await reader.rest(), nil) }
+                }
+            }
+            for _ in 0..<min(Self.inFlight, current.count) { startNext() }
+            var rows = [InstanceRow?](repeating: nil, count: current.count)
+            var lines: [String]?
+            for await (index, row, detailLines) in tasks {
+                rows[index] = row
+                if let detailLines { lines = detailLines }
+                startNext()
+            }
+            return (rows.compactMap { $0 }, lines)
+        }
+        let why = "over the \(capacity) instances this process's descriptors allow: raise ulimit -n"
+        let rows = results.0 + refused.map { InstanceRow(name: $0, state: .notFollowed(why)) }
+        return TopRefresh(rows: rows, detail: results.1, took: MonotonicTime.now() - started)
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        for reader in readers.values { await reader.close() }
+        readers.removeAll()
+    }
+
+    /// Readers for the instances to follow: the fixed ones once; the registry's as they are now.
+    private func sync() {
+        let wanted: [TopTarget]
+        if let fixed {
+            guard readers.isEmpty && refused.isEmpty else { return }
+            wanted = fixed
+        } else if let registry {
+            wanted = registry.registeredNames().map { name in
+                TopTarget(
+                    name: name,
+                    line: LineTarget(address: .unix(path: registry.socketPath(for: name)), share: registry.share(for: name)))
+            }
+        } else {
+            return
+        }
+        let names = Set(wanted.map(\.name))
+        for (name, reader) in readers where !names.contains(name) {
+            readers.removeValue(forKey: name)
+            Task { await reader.close() }
+        }
+        var left: [String] = []
+        for target in wanted.sorted(by: { $0.name < $1.name }) where readers[target.name] == nil {
+            guard readers.count < capacity else {
+                left.append(target.name)
+                continue
+            }
+            readers[target.name] = InstanceReader(
+                name: target.name, line: target.line, group: group, timeout: timeout,
+                idleSeconds: idleSeconds, logger: logger)
+        }
+        refused = left
+    }
+}
