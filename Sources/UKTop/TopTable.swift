@@ -72,8 +72,10 @@ public struct TopTable: Sendable {
     /// The line above the table, as top's: the time, instances by state, the sort and the filter.
     public static func summary(rows: [InstanceRow], shown: Int, order: RowOrder, interval: Double, clock: String) -> String {
         let answering = rows.filter(\.state.isAnswering).count
+        let idle = rows.filter { $0.state == .idle }.count
         var text = "ukfs top - \(clock)  instances: \(rows.count), \(answering) answering"
-        if rows.count > answering { text += ", \(rows.count - answering) not" }
+        if idle > 0 { text += ", \(idle) idle" }
+        if rows.count > answering + idle { text += ", \(rows.count - answering - idle) not" }
         text += "  every \(FigureText.fixed(interval, 1)) s  sort: \(order.key.rawValue) \(order.descending ? "desc" : "asc")"
         if !order.filter.isEmpty { text += "  filter: \(order.filter) (\(shown) shown)" }
         return text
