@@ -61,7 +61,9 @@ public struct ViewState: Sendable, Equatable {
     }
 
     private mutating func handleMain(_ key: TopKey, rows: [InstanceRow], page: Int) {
-        var index = selectedIndex(in: rows)
+        // Only a movement key moves the selection; any other key leaves it on its instance.
+        let at = selectedIndex(in: rows) ?? 0
+        var index: Int?
         switch key {
         case .character("q"): quit = true
         case .escape: order.filter = ""
@@ -79,14 +81,14 @@ public struct ViewState: Sendable, Equatable {
             top = 0
         case .character("h"), .character("?"): mode = .help
         case .enter:
-            if let index, rows.indices.contains(index) {
-                mode = .detail(rows[index].name)
+            if rows.indices.contains(at) {
+                mode = .detail(rows[at].name)
                 detailTop = 0
             }
-        case .up: index = (index ?? 0) - 1
-        case .down: index = (index ?? -1) + 1
-        case .pageUp: index = (index ?? 0) - page
-        case .pageDown: index = (index ?? 0) + page
+        case .up: index = at - 1
+        case .down: index = at + 1
+        case .pageUp: index = at - page
+        case .pageDown: index = at + page
         case .home: index = 0
         case .end: index = rows.count - 1
         default: break
