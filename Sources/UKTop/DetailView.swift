@@ -3,6 +3,14 @@ import UKBridge
 /// One instance in full, as lines: every library and object, each entry's value, and for
 /// counters their rise per second since the previous reading.
 public enum DetailView {
+    /// A counter's rise per second as a reader wants it: bytes in binary units, CPU time
+    /// (nanoseconds) as the share of one CPU it is, other counts as they are.
+    static func rate(_ perSecond: Double, of name: String) -> String {
+        if name.hasPrefix("cpu_time_") { return FigureText.percent(perSecond / 1e7) + "%" }
+        if name.hasSuffix("_bytes") { return FigureText.bytes(perSecond) + "/s" }
+        return FigureText.fixed(perSecond, 1) + "/s"
+    }
+
     /// The lines for `current`, in listing order, with rates against `previous` (same boot only).
     public static func lines(_ current: Reading, previous: Reading?) -> [String] {
         var old: [String: Double] = [:]
@@ -31,7 +39,7 @@ public enum DetailView {
             if CounterRule.isCounter(item.plainName), let now = item.number {
                 if let before = old[item.path], seconds > 0, now >= before {
                     let perSecond = (now - before) / seconds
-                    rate = (item.plainName.hasSuffix("_bytes") ? FigureText.bytes(perSecond) : FigureText.fixed(perSecond, 1)) + "/s"
+                    rate = Self.rate(perSecond, of: item.plainName)
                 } else {
                     rate = FigureText.pending
                 }

@@ -60,7 +60,7 @@ struct TopPainter {
         }
         screen.put(0, 0, title, .bold)
         screen.put(1, 0, "Esc/q back  arrows PgUp PgDn Home End scroll", .dim)
-        screen.put(2, 0, "ENTRY / VALUE / PER SECOND", .reverse, fill: true)
+        screen.put(2, 0, "ENTRY / VALUE / RISE PER SECOND (CPU TIME: % OF A CPU)", .reverse, fill: true)
         guard let detail else {
             screen.put(Self.headerLines, 0, row?.state.isAnswering == false ? "not answering: \(row?.state.text ?? "")" : "reading…", .dim)
             return
