@@ -19,8 +19,9 @@ public actor InstanceReader {
 
     private var tree: GuestTree?
     private var route: GuestLine.Route = .direct
-    private var all: [TreeEntry]?
-    private var wanted: [TreeEntry] = []
+    /// Every entry, and those the row needs, each with its place decoded once.
+    private var all: (entries: [TreeEntry], places: [Reading.Item])?
+    private var wanted: (entries: [TreeEntry], places: [Reading.Item]) = ([], [])
     private let treeChanged = ChangeFlag()
     private var state: InstanceState = .connecting
     private var figures = Figures()
@@ -51,14 +52,15 @@ public actor InstanceReader {
         if all == nil {
             do {
                 let entries = try await tree.entries()
-                all = entries
-                wanted = entries.filter(FigureSources.wants)
+                all = (entries, Reading.places(of: entries))
+                let needed = entries.filter(FigureSources.wants)
+                wanted = (needed, Reading.places(of: needed))
             } catch {
                 lost(tree, why: Self.reason(error))
                 return (row, nil)
             }
         }
-        let entries = full ? (all ?? []) : wanted
+        let (entries, places) = full ? (all ?? ([], [])) : wanted
         let results = await tree.read(entries)
         guard tree.connection.isActive else {
             lost(tree, why: BridgeError.disconnected.shortProblem)
@@ -69,7 +71,7 @@ public actor InstanceReader {
             state = .notAnswering(BridgeError.timedOut.shortProblem)
             return (row, nil)
         }
-        let reading = Reading(time: MonotonicTime.now(), bootID: tree.connection.hello.bootID, entries: entries, results: results)
+        let reading = Reading(time: MonotonicTime.now(), bootID: tree.connection.hello.bootID, places: places, results: results)
         figures = Figures(reading, previous: previous)
         let detail = full ? DetailView.lines(reading, previous: previous) : nil
         previous = reading

@@ -48,18 +48,25 @@ public struct Reading: Sendable {
         self.items = items
     }
 
-    /// The items of `entries` with their results, in order.
-    public init(time: UInt64, bootID: UInt64, entries: [TreeEntry], results: [EntryResult]) {
+    /// Each entry's place as an item without a value: made once per listing, so a refresh only
+    /// fills in values (no names decoded 1,000 times a second).
+    public static func places(of entries: [TreeEntry]) -> [Item] {
+        entries.map { entry in
+            Item(
+                library: String(decoding: entry.library, as: UTF8.self),
+                object: entry.object.map { String(decoding: $0, as: UTF8.self) },
+                name: String(decoding: entry.name, as: UTF8.self), value: nil)
+        }
+    }
+
+    /// The items at `places` with their results, in order.
+    public init(time: UInt64, bootID: UInt64, places: [Item], results: [EntryResult]) {
         var items: [Item] = []
-        items.reserveCapacity(entries.count)
-        for (entry, result) in zip(entries, results) {
+        items.reserveCapacity(places.count)
+        for (place, result) in zip(places, results) {
             var value: Value?
             if case .value(let read) = result { value = read }
-            items.append(
-                Item(
-                    library: String(decoding: entry.library, as: UTF8.self),
-                    object: entry.object.map { String(decoding: $0, as: UTF8.self) },
-                    name: String(decoding: entry.name, as: UTF8.self), value: value))
+            items.append(Item(library: place.library, object: place.object, name: place.name, value: value))
         }
         self.init(time: time, bootID: bootID, items: items)
     }

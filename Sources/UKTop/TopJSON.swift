@@ -1,7 +1,8 @@
 /// `ukfs top --json`: one JSON object per refresh, on one line. A figure the guest lacks (or a
 /// rate before its second reading, or any figure of an instance not answering) is null, never 0.
 public enum TopJSON {
-    public static func frame(rows: [InstanceRow], order: RowOrder, time: Double) -> String {
+    /// `took`: seconds the refresh took (every instance read), for whoever watches top's own cost.
+    public static func frame(rows: [InstanceRow], order: RowOrder, time: Double, took: Double? = nil) -> String {
         let shown = order.apply(rows)
         let instances = shown.map { row -> String in
             let figures = row.figures
@@ -25,6 +26,7 @@ public enum TopJSON {
         }
         return object([
             ("time", FigureText.fixed(time, 3)),
+            ("refresh_seconds", took.map { FigureText.fixed($0, 3) } ?? "null"),
             ("sort", string(order.key.rawValue)),
             ("descending", order.descending ? "true" : "false"),
             ("instances", "[" + instances.joined(separator: ",") + "]"),

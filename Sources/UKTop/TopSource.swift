@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import UKBridgeClient
@@ -15,6 +16,9 @@ public actor TopSource {
     public nonisolated let capacity: Int
     private var readers: [String: InstanceReader] = [:]
     private var refused: [String] = []
+    /// The registry folder's modification time when it was last read: unchanged, nothing came or went.
+    private var registryStamp: timespec?
+    private var registryRead = ContinuousClock.now
 
     /// Descriptors one followed instance costs: as the exporter measured, the line's socket and
     /// its duplicate, the line's lock, the share's listening socket.
@@ -88,6 +92,16 @@ public actor TopSource {
             guard readers.isEmpty && refused.isEmpty else { return }
             wanted = fixed
         } else if let registry {
+            var info = stat()
+            let stamp = stat(registry.folder, &info) == 0 ? info.st_mtim : nil
+            // Read again anyway every 5 s, for filesystems whose times are coarse.
+            if let stamp, let last = registryStamp, stamp.tv_sec == last.tv_sec && stamp.tv_nsec == last.tv_nsec,
+                ContinuousClock.now - registryRead < .seconds(5)
+            {
+                return
+            }
+            registryStamp = stamp
+            registryRead = .now
             wanted = registry.registeredNames().map { name in
                 TopTarget(
                     name: name,

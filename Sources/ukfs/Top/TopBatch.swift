@@ -16,7 +16,8 @@ struct TopBatch {
             let refresh = await source.refresh(shows: { [order] in order.shows($0) })
             let now = Date()
             if json {
-                Console.say(TopJSON.frame(rows: refresh.rows, order: order, time: now.timeIntervalSince1970))
+                Console.say(
+                    TopJSON.frame(rows: refresh.rows, order: order, time: now.timeIntervalSince1970, took: Double(refresh.took) / 1e9))
             } else {
                 let lines = TopTable.frame(rows: refresh.rows, order: order, interval: interval, clock: Self.clock(now))
                 // A blank line after each frame, as top -b separates its own.
