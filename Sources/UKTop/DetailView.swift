@@ -11,6 +11,15 @@ public enum DetailView {
         return FigureText.fixed(perSecond, 1) + "/s"
     }
 
+    /// A guest's text made safe for a terminal: a control character (an escape sequence's ESC,
+    /// a newline) becomes `?`, so no value can move the cursor or change the terminal's modes.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7f && $0.value < 0xa0) }) else { return text }
+        return String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { $0.value < 0x20 || ($0.value >= 0x7f && $0.value < 0xa0) ? "?" : $0 }))
+    }
+
     /// The lines for `current`, in listing order, with rates against `previous` (same boot only).
     public static func lines(_ current: Reading, previous: Reading?) -> [String] {
         var old: [String: Double] = [:]
@@ -34,7 +43,7 @@ public enum DetailView {
                 if let name = item.object { lines.append("  " + name) }
             }
             let indent = item.object == nil ? "  " : "    "
-            let value = item.value.map { String(decoding: $0.text, as: UTF8.self) } ?? "-"
+            let value = item.value.map { Self.printable(String(decoding: $0.text, as: UTF8.self)) } ?? "-"
             var rate = ""
             if CounterRule.isCounter(item.plainName), let now = item.number {
                 if let before = old[item.path], seconds > 0, now >= before {

@@ -151,6 +151,16 @@ struct TopModelTests {
         #expect(FigureText.fixed(-0.04, 1) == "0.0" && FigureText.fixed(7, 2) == "7.00")
     }
 
+    @Test("a guest's text cannot reach the terminal as an escape sequence")
+    func controlCharacters() {
+        let reading = Reading(
+            time: 1, bootID: 1,
+            items: [Reading.Item(library: "app", object: nil, name: "motd", value: .charp(Array("\u{1b}[2Jhi\nthere".utf8)))])
+        let lines = DetailView.lines(reading, previous: nil)
+        #expect(lines.count == 2 && lines[1].hasSuffix("?[2Jhi?there"), "\(lines)")
+        #expect(!lines.joined().unicodeScalars.contains { $0.value < 0x20 })
+    }
+
     @Test("the detail view: every entry under its library and object, counters per second")
     func detail() {
         let lines = DetailView.lines(Self.full(at: 12), previous: Self.full(at: 10))
