@@ -42,8 +42,12 @@ public actor TopSource {
         self.capacity = max(0, (descriptors - Self.descriptorsReserved) / Self.descriptorsPerInstance)
     }
 
-    /// Reads every instance `shows` lets through (the rest rest), and `detail` in full.
-    public func refresh(shows: @Sendable (String) -> Bool = { _ in true }, detail: String? = nil) async -> TopRefresh {
+    /// Reads every instance `shows` lets through (the rest rest), and `detail` in full; an
+    /// instance not answered within `budget` is shown waiting, so one hung guest never holds up
+    /// the frame of the others.
+    public func refresh(
+        shows: @Sendable (String) -> Bool = { _ in true }, detail: String? = nil, within budget: Duration = .seconds(1)
+    ) async -> TopRefresh {
         let started = MonotonicTime.now()
         sync()
         let current = readers.values.sorted { $0.name < $1.name }
@@ -55,11 +59,11 @@ public actor TopSource {
                 next += 1
                 if reader.name == detail {
                     tasks.addTask {
-                        let (row, lines) = await reader.refresh(full: true)
+                        let (row, lines) = await reader.refresh(full: true, within: budget)
                         return (index, row, lines)
                     }
                 } else if shows(reader.name) && detail == nil {
-                    tasks.addTask { (index, await reader.refresh(full: false).row, nil) }
+                    tasks.addTask { (index, await reader.refresh(full: false, within: budget).row, nil) }
                 } else {
                     tasks.addTask { (index, await reader.rest(), nil) }
                 }

@@ -193,6 +193,32 @@ struct TopTests {
         #expect(first.allSatisfy { $0["cpu_percent"] is NSNull }, "a rate needs two readings: \(first)")
     }
 
+    @Test("a guest that never answers is shown connecting and holds up nobody; one with no producer shows - throughout")
+    func hungGuests() throws {
+        let (folder, fleet) = try Self.fleet(2)
+        defer { fleet.stop(); folder.stop() }
+        let silent = try HostileGuest(path: folder.registry + "/silent.sock", behaviour: .silent)
+        defer { silent.stop() }
+        let stalled = try HostileGuest(path: folder.registry + "/stalled.sock", behaviour: .stallGets)
+        defer { stalled.stop() }
+        // With a 30 s bound on every answer, frames that waited for these guests would take 30 s
+        // each; Shell.run gives the whole command 20.
+        let batch = folder.ukfs(["top", "-b", "-n", "3", "-d", "0.5", "--timeout", "30", "--sort", "name"], timeout: 20)
+        #expect(batch.status == 0, "\(batch)")
+        let frames = Self.frames(batch.stdout)
+        #expect(frames.count == 3, "\(batch)")
+        for frame in frames.dropFirst() {
+            let rows = frame.split(separator: "\n").map(String.init)
+            let silentRow = rows.first { $0.hasPrefix("silent ") } ?? ""
+            let stalledRow = rows.first { $0.hasPrefix("stalled ") } ?? ""
+            #expect(silentRow.hasSuffix("connecting"), "\(frame)")
+            // Its store has none of the producers' entries (only libtest): every figure is -.
+            #expect(stalledRow.split(separator: " ") == ["stalled", "-", "-", "-", "-", "-", "-", "-", "connected"], "\(frame)")
+            #expect(rows.filter { $0.hasPrefix("vm-") && $0.hasSuffix(" connected") }.count == 2, "\(frame)")
+        }
+        #expect(frames.last?.contains("instances: 4, 3 answering, 1 not") == true, "\(batch)")
+    }
+
     @Test("a 0.17 guest (C agent with libukalloc and libuknetdev only): every missing figure is -, null in JSON")
     func olderGuest() throws {
         let guest = try Instance(.cAgent, name: "old")

@@ -34,7 +34,8 @@ struct TopInteractive {
         var next = ContinuousClock.now
         while !feed.isFinished {
             let wanted = feed.wanted
-            let refresh = await source.refresh(shows: { wanted.order.shows($0) }, detail: wanted.detail)
+            let refresh = await source.refresh(
+                shows: { wanted.order.shows($0) }, detail: wanted.detail, within: TopBatch.budget(interval))
             feed.publish(refresh)
             next = max(next + .milliseconds(Int64(interval * 1000)), .now)
             // Sleeps in short steps, so a key that changes what is read (Enter, a filter) or `q`
