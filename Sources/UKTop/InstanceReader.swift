@@ -41,38 +41,25 @@ public actor InstanceReader {
         self.logger = logger
     }
 
-    /// The read in progress, when the last refresh's was not answered within its time.
-    private var pending: Task<(row: InstanceRow, detail: [String]?), Never>?
+    /// Whether a read is in progress (one the last refresh stopped waiting for).
+    private var busy = false
 
-    /// One refresh: the row, and with `full` the detail view's lines — within `budget`: a guest
-    /// that takes longer (hung, or its connect slow) does not hold up the frame; its row says it
-    /// is waiting, and its read goes on, answered at a later refresh (no second read meanwhile).
-    public func refresh(full: Bool, within budget: Duration) async -> (row: InstanceRow, detail: [String]?) {
+    /// One refresh: the row, and with `full` the detail view's lines. While an earlier read is
+    /// still in progress (a hung guest, a slow connect) it answers at once, saying the row waits,
+    /// and starts no second read.
+    public func refresh(full: Bool) async -> (row: InstanceRow, detail: [String]?) {
         lastUsed = .now
-        let task = pending ?? Task { await self.perform(full: full) }
-        pending = task
-        if let outcome = await Self.outcome(of: task, within: budget) {
-            if pending == task { pending = nil }
-            return outcome
-        }
-        var late = row
-        if late.state.isAnswering { late.state = .notAnswering("waiting for an answer") }
-        return (late, nil)
+        guard !busy else { return (waitingRow, nil) }
+        busy = true
+        defer { busy = false }
+        return await perform(full: full)
     }
 
-    /// The task's result if it comes within `budget`, else nil (the task goes on).
-    static func outcome<T: Sendable>(of task: Task<T, Never>, within budget: Duration) async -> T? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-            let once = OnceFlag()
-            Task {
-                let value = await task.value
-                if once.take() { continuation.resume(returning: value) }
-            }
-            Task {
-                try? await Task.sleep(for: budget)
-                if once.take() { continuation.resume(returning: nil) }
-            }
-        }
+    /// The row as it stands, for a refresh that stopped waiting for this instance.
+    public var waitingRow: InstanceRow {
+        var late = row
+        if late.state.isAnswering { late.state = .notAnswering("waiting for an answer") }
+        return late
     }
 
     private func perform(full: Bool) async -> (row: InstanceRow, detail: [String]?) {

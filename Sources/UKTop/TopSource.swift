@@ -19,12 +19,16 @@ public actor TopSource {
     /// The registry folder's modification time when it was last read: unchanged, nothing came or went.
     private var registryStamp: timespec?
     private var registryRead = ContinuousClock.now
+    /// Whether a refresh was made already (the first connects and lists: it may wait longer).
+    private var refreshed = false
 
     /// Descriptors one followed instance costs: as the exporter measured, the line's socket and
     /// its duplicate, the line's lock, the share's listening socket.
     public static let descriptorsPerInstance = 4
     /// Kept for everything else: stdio, the terminal, event loops, clients of our shares.
     public static let descriptorsReserved = 128
+    /// How long the first refresh may wait for connections and listings (a first frame within 2 s).
+    static let firstWait = Duration.seconds(2)
     /// Instances read at once.
     static let inFlight = 128
 
@@ -42,45 +46,67 @@ public actor TopSource {
         self.capacity = max(0, (descriptors - Self.descriptorsReserved) / Self.descriptorsPerInstance)
     }
 
-    /// Reads every instance `shows` lets through (the rest rest), and `detail` in full; an
-    /// instance not answered within `budget` is shown waiting, so one hung guest never holds up
-    /// the frame of the others.
+    /// Reads every instance `shows` lets through (the rest rest), and `detail` in full, waiting
+    /// at most `budget` (the first refresh, which connects and lists, up to 2 s, within the
+    /// request timeout): an instance not answered by then is shown waiting while its read goes on, so one
+    /// hung guest never holds up the others' frame.
     public func refresh(
         shows: @Sendable (String) -> Bool = { _ in true }, detail: String? = nil, within budget: Duration = .seconds(1)
     ) async -> TopRefresh {
         let started = MonotonicTime.now()
         sync()
         let current = readers.values.sorted { $0.name < $1.name }
-        let results = await withTaskGroup(of: (Int, InstanceRow, [String]?).self) { tasks in
-            var next = 0
-            func startNext() {
-                guard next < current.count else { return }
-                let (index, reader) = (next, current[next])
-                next += 1
-                if reader.name == detail {
-                    tasks.addTask {
-                        let (row, lines) = await reader.refresh(full: true, within: budget)
-                        return (index, row, lines)
-                    }
-                } else if shows(reader.name) && detail == nil {
-                    tasks.addTask { (index, await reader.refresh(full: false, within: budget).row, nil) }
+        let wait = refreshed ? budget : max(budget, min(timeout, Self.firstWait))
+        refreshed = true
+        let (arrivals, arrive) = AsyncStream.makeStream(of: Arrival.self)
+        let timer = Task {
+            try? await Task.sleep(for: wait)
+            arrive.yield(.deadline)
+        }
+        var next = 0
+        func startNext() {
+            guard next < current.count else { return }
+            let (index, reader) = (next, current[next])
+            next += 1
+            let full = reader.name == detail
+            let read = full || (shows(reader.name) && detail == nil)
+            // Unstructured: a read the refresh stops waiting for goes on, and lands in the reader.
+            Task {
+                if read {
+                    let (row, lines) = await reader.refresh(full: full)
+                    arrive.yield(.row(index, row, lines))
                 } else {
-                    tasks.addTask { (index, await reader.rest(), nil) }
+                    arrive.yield(.row(index, await reader.rest(), nil))
                 }
             }
-            for _ in 0..<min(Self.inFlight, current.count) { startNext() }
-            var rows = [InstanceRow?](repeating: nil, count: current.count)
-            var lines: [String]?
-            for await (index, row, detailLines) in tasks {
-                rows[index] = row
-                if let detailLines { lines = detailLines }
-                startNext()
-            }
-            return (rows.compactMap { $0 }, lines)
+        }
+        for _ in 0..<min(Self.inFlight, current.count) { startNext() }
+        var rows = [InstanceRow?](repeating: nil, count: current.count)
+        var lines: [String]?
+        var arrived = 0
+        for await arrival in arrivals {
+            guard case .row(let index, let row, let detailLines) = arrival else { break }
+            rows[index] = row
+            if let detailLines { lines = detailLines }
+            arrived += 1
+            if arrived == current.count { break }
+            startNext()
+        }
+        arrive.finish()
+        timer.cancel()
+        // Those not answered in time (or not started): as they stand, waiting.
+        for (index, reader) in current.enumerated() where rows[index] == nil {
+            rows[index] = await reader.waitingRow
         }
         let why = "over the \(capacity) instances this process's descriptors allow: raise ulimit -n"
-        let rows = results.0 + refused.map { InstanceRow(name: $0, state: .notFollowed(why)) }
-        return TopRefresh(rows: rows, detail: results.1, took: MonotonicTime.now() - started)
+        let all = rows.compactMap { $0 } + refused.map { InstanceRow(name: $0, state: .notFollowed(why)) }
+        return TopRefresh(rows: all, detail: lines, took: MonotonicTime.now() - started)
+    }
+
+    /// What the refresh hears: an instance's row, or that its time is up.
+    private enum Arrival: Sendable {
+        case row(Int, InstanceRow, [String]?)
+        case deadline
     }
 
     /// Closes every connection.
