@@ -9,6 +9,8 @@ enum TopCost {
     struct Figures {
         let instances: Int
         let answering: Int
+        /// Instances the first frame had answering (the rest still connecting when it was drawn).
+        let firstAnswering: Int
         let firstFrame: Double
         let medianRefresh: Double
         let worstRefresh: Double
@@ -34,21 +36,26 @@ enum TopCost {
             let frames = lines(output)
             if firstFrame == nil, !frames.isEmpty {
                 firstFrame = Clock.seconds() - started
-                cpuAtFirst = (Clock.seconds(), cpuSeconds(top.processIdentifier) ?? 0)
+                cpuAtFirst = cpuSeconds(top.processIdentifier).map { (Clock.seconds(), $0) }
             }
-            if cpuBeforeLast == nil, frames.count >= refreshes {
-                cpuBeforeLast = (Clock.seconds(), cpuSeconds(top.processIdentifier) ?? 0)
+            // While the last frame is still a refresh away, so the process is surely there.
+            if cpuBeforeLast == nil, frames.count == refreshes {
+                cpuBeforeLast = cpuSeconds(top.processIdentifier).map { (Clock.seconds(), $0) }
             }
             return !top.isRunning
         }
         let frames = lines(output).compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         guard frames.count == refreshes + 1, let firstFrame, let cpuAtFirst, let cpuBeforeLast else {
-            throw BenchError("ukfs top --json over \(size) instances printed \(frames.count) of \(refreshes + 1) frames")
+            throw BenchError(
+                "ukfs top --json over \(size) instances printed \(frames.count) of \(refreshes + 1) frames (or its CPU time could not be read)"
+            )
         }
         let steady = frames.dropFirst().compactMap { $0["refresh_seconds"] as? Double }.sorted()
         let last = frames.last?["instances"] as? [[String: Any]] ?? []
+        let first = frames.first?["instances"] as? [[String: Any]] ?? []
         return Figures(
             instances: last.count, answering: last.filter { $0["state"] as? String == "connected" }.count,
+            firstAnswering: first.filter { $0["state"] as? String == "connected" }.count,
             firstFrame: firstFrame, medianRefresh: steady.isEmpty ? 0 : steady[steady.count / 2], worstRefresh: steady.last ?? 0,
             refreshes: steady.count,
             cpuPercent: 100 * (cpuBeforeLast.cpu - cpuAtFirst.cpu) / max(cpuBeforeLast.time - cpuAtFirst.time, 0.001))
@@ -65,8 +72,9 @@ enum TopCost {
             "| target | wanted | measured | |",
             "|---|---|---|---|",
             row(
-                "first frame (connect, list, read every instance)", "≤ 2 s", String(format: "%.2f s", figures.firstFrame),
-                figures.firstFrame <= 2),
+                "first frame (connect, list, read every instance)", "≤ 2 s, all answering",
+                String(format: "%.2f s, %d of %d answering", figures.firstFrame, figures.firstAnswering, figures.instances),
+                figures.firstFrame <= 2 && figures.firstAnswering == figures.instances),
             row(
                 "a refresh (median; worst)", "≤ 1 s", String(format: "%.3f s; %.3f s", figures.medianRefresh, figures.worstRefresh),
                 figures.worstRefresh <= 1),
