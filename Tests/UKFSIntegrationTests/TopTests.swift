@@ -121,6 +121,30 @@ struct TopTests {
         Self.expectRestored(terminal)
     }
 
+    @Test("more instances than lines: PgDn, arrows and End move the selection and the rows with it")
+    func scrolling() throws {
+        let (folder, fleet) = try Self.fleet(40)
+        defer { fleet.stop(); folder.stop() }
+        let terminal = try TerminalSession(folder: folder.folder, columns: 100, lines: 20, environment: folder.environment)
+        defer { terminal.stop() }
+        // By name: vm-1, vm-10 … vm-19, vm-2, vm-20 …; 16 rows fit under the 3 header lines.
+        Self.start(terminal, "top --sort name")
+        #expect(terminal.waitFor { Self.names($0).count == 16 && $0.contains("rows 1-16 of 40") }, "\(terminal.screen)")
+        let sorted = (1...40).map { "vm-\($0)" }.sorted()
+        #expect(Self.names(terminal.screen) == Array(sorted[0..<16]))
+        terminal.press("NPage", "NPage")
+        // The selection went 32 rows down: the screen scrolled just enough to show it last.
+        #expect(terminal.waitFor { Self.names($0) == Array(sorted[17..<33]) && $0.contains("rows 18-33 of 40") }, "\(terminal.screen)")
+        terminal.press("End")
+        #expect(terminal.waitFor { Self.names($0).last == sorted[39] && $0.contains("rows 25-40 of 40") }, "\(terminal.screen)")
+        terminal.press("Home", "Up")
+        #expect(terminal.waitFor { Self.names($0).first == sorted[0] }, "\(terminal.screen)")
+        terminal.press("Down", "Down", "Enter")
+        #expect(terminal.waitFor { $0.hasPrefix(sorted[2] + "  connected") }, "\(terminal.screen)")
+        terminal.press("q", "q")
+        Self.expectRestored(terminal)
+    }
+
     @Test("Ctrl-C and SIGTERM end it with the terminal given back; a terminal that goes away ends it")
     func signals() throws {
         let (folder, fleet) = try Self.fleet(1)
