@@ -215,6 +215,10 @@ struct TopTests {
         }
         let first = objects.first?["instances"] as? [[String: Any]] ?? []
         #expect(first.allSatisfy { $0["cpu_percent"] is NSNull }, "a rate needs two readings: \(first)")
+
+        // A reader that goes away ends it quietly, as SIGPIPE would (141), however long it would run.
+        let piped = folder.sh("'\(Paths.ukfs)' top -b -d 0.2 | head -1; echo \"status ${PIPESTATUS[0]}\"")
+        #expect(piped.stdout.hasSuffix("status 141\n") && piped.stderr.isEmpty, "\(piped)")
     }
 
     @Test("a guest that never answers is shown connecting and holds up nobody; one with no producer shows - throughout")
