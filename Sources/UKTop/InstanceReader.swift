@@ -25,6 +25,7 @@ public actor InstanceReader {
     private let treeChanged = ChangeFlag()
     private var state: InstanceState = .connecting
     private var figures = Figures()
+    private var requests: Int?
     private var previous: Reading?
     private var lastAttempt: ContinuousClock.Instant?
     private var lastUsed = ContinuousClock.now
@@ -52,7 +53,11 @@ public actor InstanceReader {
         guard !busy else { return (waitingRow, nil) }
         busy = true
         defer { busy = false }
-        return await perform(full: full)
+        let outcome = await perform(full: full)
+        // What perform counted as it ended (its row was made before that).
+        var row = outcome.row
+        row.requests = requests
+        return (row, outcome.detail)
     }
 
     /// The row as it stands, for a refresh that stopped waiting for this instance.
@@ -63,7 +68,10 @@ public actor InstanceReader {
     }
 
     private func perform(full: Bool) async -> (row: InstanceRow, detail: [String]?) {
+        requests = nil
         guard let tree = await connectedTree() else { return (row, nil) }
+        let before = tree.connection.traffic.current
+        defer { requests = (tree.connection.traffic.current - before).writes }
         if treeChanged.take() {
             all = nil
             await tree.forget()
@@ -112,7 +120,11 @@ public actor InstanceReader {
         previous = nil
     }
 
-    private var row: InstanceRow { InstanceRow(name: name, state: state, figures: figures) }
+    private var row: InstanceRow {
+        var row = InstanceRow(name: name, state: state, figures: figures)
+        row.requests = requests
+        return row
+    }
 
     private func connectedTree() async -> GuestTree? {
         if let tree, tree.connection.isActive { return tree }

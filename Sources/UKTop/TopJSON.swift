@@ -22,6 +22,7 @@ public enum TopJSON {
                 ("memory_percent", number(figures.memoryPercent, decimals: 2)),
                 ("rx_bytes_per_second", number(figures.rxPerSecond, decimals: 1)),
                 ("tx_bytes_per_second", number(figures.txPerSecond, decimals: 1)),
+                ("bridge_requests", row.requests.map(String.init) ?? "null"),
             ])
         }
         return object([

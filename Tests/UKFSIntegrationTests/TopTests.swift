@@ -213,6 +213,8 @@ struct TopTests {
             #expect((instance["memory_total_bytes"] as? Double).map { $0 > 0 } == true, "\(instance)")
             #expect((instance["uptime_seconds"] as? Double).map { $0 > 0 } == true, "\(instance)")
         }
+        // Cheap on the guest: after the first refresh (which also lists), one request each.
+        #expect(instances.allSatisfy { $0["bridge_requests"] as? Int == 1 }, "\(instances)")
         let first = objects.first?["instances"] as? [[String: Any]] ?? []
         #expect(first.allSatisfy { $0["cpu_percent"] is NSNull }, "a rate needs two readings: \(first)")
 
