@@ -35,6 +35,13 @@ let package = Package(
             name: "CCrypt",
             providers: [.apt(["libcrypt-dev"])]
         ),
+        // ncurses (wide characters) for `ukfs top`'s full screen, through a shim for its macros.
+        // Not through pkg-config: its flags (-D_XOPEN_SOURCE=600) are ones SwiftPM refuses with a
+        // warning; the shim defines what the header needs itself.
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         // Bridge protocol v1: frames, messages, values (docs/protocol.md).
         .target(
             name: "UKBridge",
@@ -83,10 +90,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // `ukfs top`'s data side: instances, figures, rates, sorting, filtering, views; no terminal.
+        .target(
+            name: "UKTop",
+            dependencies: [
+                "UKBridge", "UKBridgeClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ukfs",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem", "UKExport",
+                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem", "UKExport", "UKTop", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport",
+                "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport", "UKTop",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

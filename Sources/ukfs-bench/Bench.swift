@@ -42,10 +42,20 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "With --fleet: times the largest fleet comes and goes for the leak check.")
     var cycles: Int = 3
 
+    @Flag(help: "Measure ukfs top instead: its first frame, refreshes and CPU over a fleet (ukfs sim --fleet).")
+    var top = false
+
+    @Option(help: "With --top: the fleet's size.")
+    var topSize: Int = 1024
+
+    @Option(help: "With --top: refreshes measured after the first, at the default interval.")
+    var topRefreshes: Int = 30
+
     @Option(help: "Write the report as JSON to this path too.")
     var json: String?
 
     mutating func validate() throws {
+        guard topSize >= 1, topRefreshes >= 2 else { throw ValidationError("--top-size must be at least 1, --top-refreshes at least 2") }
         guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1, cycles >= 1 else {
             throw ValidationError("--seconds, --rounds, --creations and --cycles must be positive, --scale at least 0")
         }
@@ -62,6 +72,14 @@ struct Bench: AsyncParsableCommand {
             let plan = BenchPlan(
                 quick: quick, withLXCFS: withLxcfs, withAgent: !noAgent, seconds: seconds,
                 rounds: rounds, scale: scale, creations: creations)
+            if top {
+                let workspace = try Workspace()
+                defer { workspace.remove() }
+                let figures = try TopCost.run(
+                    workspace, size: quick ? min(topSize, 16) : topSize, refreshes: quick ? min(topRefreshes, 2) : topRefreshes)
+                print(TopCost.render(figures))
+                return
+            }
             let report: Report
             if fleet {
                 report = try BenchRun.density(plan: densityPlan())

@@ -21,7 +21,7 @@ struct Ukfs: AsyncParsableCommand {
         subcommands: [
             MountCommand.self, UmountCommand.self, SimCommand.self, ListCommand.self, DemoCommand.self,
             LsCommand.self, GetCommand.self, SetCommand.self, WatchCommand.self, DumpCommand.self,
-            ExportCommand.self, AttachCommand.self, ManualCommand.self,
+            ExportCommand.self, TopCommand.self, AttachCommand.self, ManualCommand.self,
         ]
     )
 }

@@ -52,6 +52,16 @@ struct BenchTests {
         #expect(exports.compactMap { ($0["steady"] as? [String: Any])?["up"] as? Int } == [4, 12], "\(exports)")
     }
 
+    @Test("ukfs-bench --top --quick runs ukfs top over a small fleet and judges issue 21's targets")
+    func topBench() throws {
+        let result = Shell.run([Self.bench, "--top", "--quick"], timeout: 300)
+        #expect(result.status == 0, "\(result)")
+        for heading in ["ukfs top over ukfs sim --fleet 16 (16 answering", "| first frame", "| a refresh", "| CPU at the default interval"]
+        {
+            #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
+        }
+    }
+
     @Test("ukfs sim --scale N adds appscale with N entries, 100 per object")
     func scaledStore() throws {
         let guest = try Instance()

@@ -53,9 +53,12 @@ struct CompletionTests {
                 ["ukfs", "mount", "vm1", guest.mountpoint, "-o", "ro,wa"],
                 ["ukfs", "mount", "v"],
                 ["ukfs", "ex"],
+                ["ukfs", "to"],
+                ["ukfs", "top", "v"],
+                ["ukfs", "top", "--sort", "mem"],
             ], path: bin + ":")
-        #expect(replies.count == 8, "\(replies)")
-        guard replies.count == 8 else { return }
+        #expect(replies.count == 11, "\(replies)")
+        guard replies.count == 11 else { return }
         #expect(replies[0] == ["vm1", "web"], "registry, then KraftKit")
         #expect(replies[1].contains("net/eth0/") && replies[1].allSatisfy { $0.hasPrefix("net/") }, "\(replies[1])")
         #expect(replies[2] == ["net/eth0/rx_bytes"])
@@ -64,6 +67,9 @@ struct CompletionTests {
         #expect(replies[5] == ["ro,wait"])
         #expect(replies[6] == ["vm1"])
         #expect(replies[7] == ["export"])
+        #expect(replies[8] == ["top"])
+        #expect(replies[9] == ["vm1"])
+        #expect(replies[10] == ["memory", "memory-total", "memory-percent"], "\(replies[10])")
     }
 
     @Test("a mounted instance is completed through its mount; umount offers ukfs mountpoints")

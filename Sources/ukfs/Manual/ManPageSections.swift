@@ -7,7 +7,8 @@ enum Sections {
         every library and object a directory. A guest agent answers ukfs's bridge protocol on a serial port, \
         a socket or vsock. `ukfs mount` returns once the mount is ready and serves it in the background \
         (-f: in the foreground). ls, get, set, watch and dump read the same tree without FUSE; export serves it \
-        to Prometheus.
+        to Prometheus; top shows every running instance at a glance, live (state, uptime, CPU %, memory, \
+        network rx/tx per second), full-screen or as plain text frames (-b, --json).
 
         ukfs is a FUSE filesystem of type fuse.ukfs: for `mount -t fuse.ukfs vm1 /mnt/uk` and an /etc/fstab line \
         such as `vm1 /mnt/uk fuse.ukfs noauto,_netdev,x-systemd.automount 0 0`, mount(8) runs mount.fuse3, which \
@@ -150,6 +151,8 @@ enum Sections {
                 ("mount -t fuse.ukfs vm1 /mnt/uk -o nosuid,nodev,ro", "The same through mount(8), read-only; umount /mnt/uk unmounts."),
                 ("ukfs get vm1 memory/cur_mem_free", "Read one value without FUSE."),
                 ("ukfs export --all --listen 127.0.0.1:9464", "Serve every registered instance to Prometheus."),
+                ("ukfs top", "Every registered instance, live, full-screen: c, m, n sort; Enter shows one in detail; q quits."),
+                ("ukfs top -b -n 3 -d 2 > top.log", "Three plain text frames two seconds apart, as top -b; --json: one JSON object each."),
             ]
         ),
         (

@@ -16,6 +16,7 @@
 #include "catalog.h"
 #include "port.h"
 #include "sim.h"
+#include <uk/store.h>
 #include "transport_fd.h"
 
 static volatile sig_atomic_t stop_sig;
@@ -30,7 +31,7 @@ static void on_signal(int s)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ukstore-agent-host --socket PATH [--name NAME]\n");
+	fprintf(stderr, "usage: ukstore-agent-host --socket PATH [--name NAME] [--libraries LIB,...]\n");
 	exit(2);
 }
 
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
 			name = argv[++i];
+		else if (!strcmp(argv[i], "--libraries") && i + 1 < argc)
+			dbl_store_only(argv[++i]); /* e.g. libukalloc,libuknetdev: a 0.17 image */
 		else
 			usage();
 	}

@@ -63,9 +63,37 @@ __u16 uk_libid_count(void)
 	return __UKLIBID_COUNT__;
 }
 
+static const char *only_libraries;
+
+void dbl_store_only(const char *names)
+{
+	only_libraries = names;
+}
+
+/* Whether `name` is a whole item of the comma-separated only_libraries. */
+static int shown(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only_libraries;
+
+	if (!p)
+		return 1;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && !strncmp(p, name, len))
+			return 1;
+		p += n + (end ? 1 : 0);
+	}
+	return 0;
+}
+
 const char *uk_libname(__u16 libid)
 {
-	return libid < __UKLIBID_COUNT__ ? libnames[libid] : NULL;
+	if (libid >= __UKLIBID_COUNT__ || !shown(libnames[libid]))
+		return NULL;
+	return libnames[libid];
 }
 
 /* --- events -------------------------------------------------------------- */

@@ -189,5 +189,11 @@ long dbl_store_live_objects(void);
 long dbl_store_refs(void);
 long dbl_store_refcount(const struct uk_store_object *o);
 void dbl_store_assert_live(const struct uk_store_object *o);
+/* Hides every library not named in the comma-separated list `names` (NULL:
+ * none hidden), as an image built without their producers has none: a hidden
+ * library has no name (uk_libname() is NULL), so the agent never lists it.
+ * The host build's --libraries, to stand in for an older image (0.17:
+ * libukalloc,libuknetdev). */
+void dbl_store_only(const char *names);
 
 #endif /* __UK_STORE_H__ */
