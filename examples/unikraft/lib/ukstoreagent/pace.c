@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* When to poll the UART and when to halt: see pace.h. */
+#include "pace.h"
+
+#include <string.h>
+
+#define UA_PACE_LATE_MAX 1000000ull /* a lateness beyond 1 ms is not the timer's */
+
+void ua_pace_init(struct ua_pace *p, uint64_t hot_ns, uint64_t horizon_ns,
+		  uint64_t spin_max_ns, uint64_t margin_ns)
+{
+	memset(p, 0, sizeof(*p));
+	p->hot_ns = hot_ns;
+	p->horizon_ns = horizon_ns;
+	p->spin_max_ns = spin_max_ns;
+	p->margin_ns = margin_ns;
+}
+
+static void forget_rhythm(struct ua_pace *p)
+{
+	p->ngaps = 0;
+	p->next_gap = 0;
+	p->spin_from = 0;
+}
+
+static void remember_gap(struct ua_pace *p, uint64_t gap)
+{
+	p->gaps[p->next_gap] = gap;
+	p->next_gap = (p->next_gap + 1) % UA_PACE_GAPS;
+	if (p->ngaps < UA_PACE_GAPS)
+		p->ngaps++;
+}
+
+void ua_pace_received(struct ua_pace *p, uint64_t now, int after_halt)
+{
+	if (p->answered) { /* the first bytes of the host's next request */
+		uint64_t gap = now > p->last_tx_ns ? now - p->last_tx_ns : 0;
+
+		if (p->spin_from)
+			p->anticipated++;
+		else if (p->ngaps >= 2 && after_halt)
+			p->early++;
+		/* Seen only once the vCPU was awake again: it came a little
+		 * earlier than that, about as late as wake-ups are. */
+		if (after_halt)
+			gap = gap > p->wake_late_ns ? gap - p->wake_late_ns : 0;
+		if (p->horizon_ns && gap <= p->horizon_ns)
+			remember_gap(p, gap);
+		else
+			forget_rhythm(p);
+	}
+	p->answered = 0;
+	p->last_rx_ns = now;
+	p->sleep_until = 0;
+	p->spin_from = 0;
+}
+
+void ua_pace_sent(struct ua_pace *p, uint64_t now)
+{
+	p->last_tx_ns = now;
+	p->answered = 1;
+	p->sleep_until = 0;
+	p->spin_from = 0;
+}
+
+enum ua_pace_action ua_pace_next(struct ua_pace *p, uint64_t now,
+				 uint64_t *until)
+{
+	uint64_t gmin, gmax, lead, from, to;
+	unsigned i;
+
+	if (!p->answered) /* within a request (or bytes that made none) */
+		return now < p->last_rx_ns + p->hot_ns ? UA_PACE_POLL
+						       : UA_PACE_WAIT;
+	if (p->ngaps < 2) /* no rhythm: a follow-up comes at once or never */
+		return now < p->last_tx_ns + p->hot_ns ? UA_PACE_POLL
+						       : UA_PACE_WAIT;
+	gmin = gmax = p->gaps[0];
+	for (i = 1; i < p->ngaps; i++) {
+		if (p->gaps[i] < gmin)
+			gmin = p->gaps[i];
+		if (p->gaps[i] > gmax)
+			gmax = p->gaps[i];
+	}
+	lead = p->wake_late_ns + p->margin_ns;
+	from = p->last_tx_ns + (gmin > lead ? gmin - lead : 0);
+	to = p->last_tx_ns + gmax + p->margin_ns;
+	if (to > from + p->spin_max_ns)
+		to = from + p->spin_max_ns;
+	/* A halt shorter than the margin costs more than polling through it. */
+	if (now + p->margin_ns < from) {
+		p->sleep_until = from;
+		*until = from;
+		return UA_PACE_SLEEP;
+	}
+	if (now < to) {
+		if (!p->spin_from)
+			p->spin_from = now;
+		return UA_PACE_POLL;
+	}
+	/* Nothing came while it was expected: the rhythm is over. */
+	p->missed++;
+	forget_rhythm(p);
+	return UA_PACE_WAIT;
+}
+
+void ua_pace_woke(struct ua_pace *p, uint64_t now)
+{
+	if (p->sleep_until && now >= p->sleep_until) {
+		uint64_t late = now - p->sleep_until;
+
+		if (late > UA_PACE_LATE_MAX)
+			late = UA_PACE_LATE_MAX;
+		p->wake_late_ns = (3 * p->wake_late_ns + late) / 4;
+	}
+	p->sleep_until = 0;
+}
