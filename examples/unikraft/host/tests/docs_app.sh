@@ -18,7 +18,7 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "  ok   $1"; }
 ko() { failed=$((failed + 1)); echo "  FAIL $1" >&2; }
 
-# The blocks that follow a line "`NAME`:" or "`NAME` (…" in the section.
+# The blocks that follow a line "`FILE`:" or "`FILE` (…" in the section.
 extract() { # $1: app folder
 	awk -v dir="$1" '
 		/^### A new application with the agent/ { on = 1; next }
@@ -27,7 +27,7 @@ extract() { # $1: app folder
 		/^```/ { if (name != "" && !inblock) { inblock = 1; next }
 			 if (inblock) { inblock = 0; close(dir "/" name); name = ""; next } }
 		inblock { print > (dir "/" name); next }
-		/^`[^`]+`(:| \()/ { n = $0; sub(/^`/, "", n); sub(/`.*/, "", n); name = n }
+		/^`[A-Za-z0-9._-]+`(:| \()/ { n = $0; sub(/^`/, "", n); sub(/`.*/, "", n); name = n }
 	' "$readme"
 }
 
@@ -50,6 +50,11 @@ if (cd "$app" && make -s defconfig UK_DEFCONFIG=$(pwd)/qemu-x86_64.defconfig UK_
 	make -s -j2 UK_ROOT="$standin" UKSTOREAGENT="$lib") >"$work/log" 2>&1 &&
 	[ -x "$app/build/myapp_stand-in" ]; then
 	ok "the README's application builds (defconfig, then make)"
+	if grep -q "jobserver unavailable" "$work/log"; then
+		ko "make -j2 reaches Unikraft's make: $(cat "$work/log")"
+	else
+		ok "make -j2 reaches Unikraft's make"
+	fi
 else
 	ko "the README's application builds: $(cat "$work/log")"
 fi
