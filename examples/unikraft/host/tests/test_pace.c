@@ -140,8 +140,26 @@ static void test_poll_is_bounded(void)
 	CHECK(polled <= 700 * US, "polled %llu us", (unsigned long long)(polled / US));
 	CHECK(P.missed == 1, "a miss is counted");
 	CHECK(next_at(t + 20 * MS, NULL) == UA_PACE_WAIT, "then it waits for the interrupt");
+	CHECK(next_at(t + 10000 * MS, NULL) == UA_PACE_WAIT, "and polls no more");
+	CHECK(P.missed == 1, "once: %llu", (unsigned long long)P.missed);
 	request_after(30 * MS); /* the next request, long after */
 	CHECK(next_at(t + 300 * US, NULL) == UA_PACE_WAIT, "no rhythm from one gap");
+}
+
+static void test_miss_keeps_rhythm(void)
+{
+	uint64_t anticipated;
+
+	fresh();
+	request(1);
+	request_after(1 * MS);
+	request_after(1 * MS);
+	request_after(3 * MS); /* one slow cat: the interrupt takes it */
+	CHECK(P.missed == 1, "missed %llu", (unsigned long long)P.missed);
+	anticipated = P.anticipated;
+	request_after(1 * MS); /* the loop goes on: still met by polling */
+	CHECK(P.anticipated == anticipated + 1, "anticipated %llu after a miss",
+	      (unsigned long long)P.anticipated);
 }
 
 static void test_long_gaps_not_anticipated(void)
@@ -219,7 +237,8 @@ void pace_tests(void)
 	run("pace: an idle line never polls", test_idle_never_polls);
 	run("pace: the rest of a request is polled for", test_rest_of_request);
 	run("pace: a loop of cats is met awake, halted between", test_loop_of_cats);
-	run("pace: a rhythm that stops costs one bounded poll", test_poll_is_bounded);
+	run("pace: a loop that stops costs one bounded poll", test_poll_is_bounded);
+	run("pace: a slow request among fast ones keeps the rhythm", test_miss_keeps_rhythm);
 	run("pace: gaps beyond the horizon are not anticipated", test_long_gaps_not_anticipated);
 	run("pace: a wavering rhythm polls within the bound", test_wavering_rhythm_bounded);
 	run("pace: late timer wake-ups make it wake earlier", test_timer_lateness_learned);

@@ -38,6 +38,8 @@ void ua_pace_received(struct ua_pace *p, uint64_t now, int after_halt)
 
 		if (p->spin_from)
 			p->anticipated++;
+		else if (p->missed_this_gap)
+			; /* counted as missed already */
 		else if (p->ngaps >= 2 && after_halt)
 			p->early++;
 		/* Seen only once the vCPU was awake again: it came a little
@@ -59,6 +61,7 @@ void ua_pace_sent(struct ua_pace *p, uint64_t now)
 {
 	p->last_tx_ns = now;
 	p->answered = 1;
+	p->missed_this_gap = 0;
 	p->sleep_until = 0;
 	p->spin_from = 0;
 }
@@ -93,14 +96,21 @@ enum ua_pace_action ua_pace_next(struct ua_pace *p, uint64_t now,
 		*until = from;
 		return UA_PACE_SLEEP;
 	}
+	if (p->missed_this_gap)
+		return UA_PACE_WAIT;
 	if (now < to) {
 		if (!p->spin_from)
 			p->spin_from = now;
 		return UA_PACE_POLL;
 	}
-	/* Nothing came while it was expected: the rhythm is over. */
-	p->missed++;
-	forget_rhythm(p);
+	/* Nothing came while it was expected: the interrupt takes this one.
+	 * The rhythm is kept (a loop on a busy host wavers): the request's gap
+	 * joins it, or ends it if it is beyond the horizon. */
+	if (!p->missed_this_gap) {
+		p->missed_this_gap = 1;
+		p->missed++;
+	}
+	p->spin_from = 0;
 	return UA_PACE_WAIT;
 }
 

@@ -22,10 +22,11 @@
  *   margin, at most `spin_max_ns`. "Shortly before" is how late the timer
  *   wake-ups have been lately, plus the margin: the pacer measures it;
  * - a request that arrives while the vCPU is halted anyway counts as an
- *   early one (the rhythm sped up) and one that does not come while
- *   polling as the end of the rhythm: the pacer forgets it and waits for
- *   the interrupt until two gaps have been seen again. An idle guest thus
- *   never polls.
+ *   early one (the rhythm sped up); one that does not come while polling
+ *   as a miss: the interrupt takes it, and its gap joins the rhythm (a
+ *   loop on a busy host wavers) unless it is beyond `horizon_ns`, which
+ *   ends the rhythm until two gaps have been seen again. An idle guest
+ *   thus polls once, at most `spin_max_ns`, then never.
  */
 #ifndef UKSTOREAGENT_PACE_H
 #define UKSTOREAGENT_PACE_H
@@ -56,6 +57,7 @@ struct ua_pace {
 	uint64_t wake_late_ns; /* how late timed wake-ups are, smoothed */
 	uint64_t sleep_until;  /* the timed wake-up planned, 0 if none */
 	uint64_t spin_from;    /* when the current anticipating poll began */
+	int missed_this_gap;   /* this gap's anticipating poll saw nothing */
 	/* counters, for the agent's statistics and the tests */
 	uint64_t anticipated; /* requests met by an anticipating poll */
 	uint64_t early;       /* requests that came while halted in rhythm */
