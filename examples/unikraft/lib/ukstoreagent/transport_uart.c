@@ -268,8 +268,6 @@ static int uart_write(void *ctx, const uint8_t *buf, size_t len)
 void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq)
 {
 	u->port = port;
-	ua_pace_init(&u->pace, UA_UART_HOT_NS, UA_UART_RHYTHM_NS,
-		     UA_UART_SPIN_NS, UA_UART_MARGIN_NS);
 	u->halted = 0;
 	u->idle_us = 0;
 	u->present = uart_present(port);
@@ -284,6 +282,12 @@ void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq)
 #else
 	(void)irq;
 #endif
+	/* Without the interrupt nothing would wake a halt early, and a request
+	 * that missed its rhythm would wait out the idle sleep: such a guest
+	 * keeps polling through the hot window after every answer, as before. */
+	ua_pace_init(&u->pace, UA_UART_HOT_NS,
+		     u->irq_registered ? UA_UART_RHYTHM_NS : 0,
+		     UA_UART_SPIN_NS, UA_UART_MARGIN_NS);
 }
 
 void ua_uart_io(struct ua_io *io, struct ua_uart *u)
