@@ -125,3 +125,20 @@ void ua_pace_woke(struct ua_pace *p, uint64_t now)
 	}
 	p->sleep_until = 0;
 }
+
+static const struct ua_pace *published;
+
+void ua_pace_publish(const struct ua_pace *p)
+{
+	published = p;
+}
+
+void ua_pace_counters(uint64_t *anticipated, uint64_t *early,
+		      uint64_t *missed)
+{
+	const volatile struct ua_pace *p = published;
+
+	*anticipated = p ? p->anticipated : 0;
+	*early = p ? p->early : 0;
+	*missed = p ? p->missed : 0;
+}

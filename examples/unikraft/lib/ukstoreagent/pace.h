@@ -77,4 +77,12 @@ enum ua_pace_action ua_pace_next(struct ua_pace *p, uint64_t now,
 /* A SLEEP ended at `now` without bytes: feeds the timer's lateness. */
 void ua_pace_woke(struct ua_pace *p, uint64_t now);
 
+/* The line's pacer, whose counters the agent's statistics show (stats.c);
+ * none in the host build. Set once, before the agent serves. */
+void ua_pace_publish(const struct ua_pace *p);
+/* Its counters (all zero without a published pacer). Read from any thread
+ * as they are: each is one aligned 64-bit word written by the agent's. */
+void ua_pace_counters(uint64_t *anticipated, uint64_t *early,
+		      uint64_t *missed);
+
 #endif /* UKSTOREAGENT_PACE_H */

@@ -288,6 +288,7 @@ void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq)
 	ua_pace_init(&u->pace, UA_UART_HOT_NS,
 		     u->irq_registered ? UA_UART_RHYTHM_NS : 0,
 		     UA_UART_SPIN_NS, UA_UART_MARGIN_NS);
+	ua_pace_publish(&u->pace);
 }
 
 void ua_uart_io(struct ua_io *io, struct ua_uart *u)
