@@ -11,7 +11,8 @@
 /* The defaults of Config.uk: hot 300 us, rhythm up to 20 ms, poll at most
  * 700 us per anticipated request, margin 150 us. */
 static struct ua_pace P;
-static uint64_t t; /* the tests' clock, in ns */
+static uint64_t t;      /* the tests' clock, in ns */
+static uint64_t polled; /* ns spent polling, as request_after went */
 
 static void fresh(void)
 {
@@ -50,6 +51,7 @@ static int request_after(uint64_t gap)
 
 		if (a == UA_PACE_POLL) {
 			t += 5 * US; /* a look at the UART and a yield */
+			polled += 5 * US;
 			after_halt = 0;
 		} else if (a == UA_PACE_SLEEP) {
 			halted++;
@@ -162,6 +164,29 @@ static void test_miss_keeps_rhythm(void)
 	      (unsigned long long)P.anticipated);
 }
 
+static void test_uneven_loop_not_polled(void)
+{
+	static const unsigned gaps_us[] = {1000, 5200, 2600, 7100, 1300, 4400, 3300, 6100, 1900, 2300};
+
+	fresh();
+	request(1);
+	polled = 0;
+	for (int i = 0; i < 200; i++)
+		request_after(gaps_us[i % 10] * US);
+	CHECK(polled < 200 * 50 * US, "polled %llu us for 200 requests (met %llu, missed %llu)",
+	      (unsigned long long)(polled / US), (unsigned long long)P.anticipated,
+	      (unsigned long long)P.missed);
+	CHECK(P.missed < 10, "missed %llu", (unsigned long long)P.missed);
+	/* once the loop steadies, it is polled for again */
+	for (int i = 0; i < 30; i++)
+		request_after(1200 * US);
+	uint64_t met = P.anticipated;
+
+	for (int i = 0; i < 20; i++)
+		request_after(1200 * US);
+	CHECK(P.anticipated >= met + 19, "met %llu of 20 once steady", (unsigned long long)(P.anticipated - met));
+}
+
 static void test_long_gaps_not_anticipated(void)
 {
 	fresh();
@@ -239,6 +264,7 @@ void pace_tests(void)
 	run("pace: a loop of cats is met awake, halted between", test_loop_of_cats);
 	run("pace: a loop that stops costs one bounded poll", test_poll_is_bounded);
 	run("pace: a slow request among fast ones keeps the rhythm", test_miss_keeps_rhythm);
+	run("pace: an uneven loop is not polled for, a steady one again", test_uneven_loop_not_polled);
 	run("pace: gaps beyond the horizon are not anticipated", test_long_gaps_not_anticipated);
 	run("pace: a wavering rhythm polls within the bound", test_wavering_rhythm_bounded);
 	run("pace: late timer wake-ups make it wake earlier", test_timer_lateness_learned);

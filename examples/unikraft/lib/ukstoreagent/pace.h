@@ -26,7 +26,12 @@
  *   as a miss: the interrupt takes it, and its gap joins the rhythm (a
  *   loop on a busy host wavers) unless it is beyond `horizon_ns`, which
  *   ends the rhythm until two gaps have been seen again. An idle guest
- *   thus polls once, at most `spin_max_ns`, then never.
+ *   thus polls once, at most `spin_max_ns`, then never;
+ * - a rhythm too uneven to predict (on a busy host a shell loop's gaps
+ *   spread from 1 to 7 ms) is not polled for: the pacer keeps checking
+ *   whether each request came within the window it would have polled, and
+ *   polls only while at least 4 of the last 8 did. Meanwhile it polls after
+ *   an answer only if recent follow-ups came within `hot_ns`.
  */
 #ifndef UKSTOREAGENT_PACE_H
 #define UKSTOREAGENT_PACE_H
@@ -58,6 +63,8 @@ struct ua_pace {
 	uint64_t sleep_until;  /* the timed wake-up planned, 0 if none */
 	uint64_t spin_from;    /* when the current anticipating poll began */
 	int missed_this_gap;   /* this gap's anticipating poll saw nothing */
+	uint8_t hits;          /* last 8 requests: 1 if it came within the poll
+				* window (the one polled, or that would have been) */
 	/* counters, for the agent's statistics and the tests */
 	uint64_t anticipated; /* requests met by an anticipating poll */
 	uint64_t early;       /* requests that came while halted in rhythm */
