@@ -28,6 +28,14 @@ struct ExamplesTests {
         #expect(missing.status == 2 && missing.stderr.contains("net/eth7/rx_bytes: No such file or directory"), "\(missing)")
     }
 
+    @Test(
+        "the Unikraft README's new application builds from its files as written (against a stand-in for Unikraft and the ukstore double), and a COM2 taken by ukconsole stops the build"
+    )
+    func unikraftNewApplication() {
+        let run = Shell.run(["/usr/bin/make", "-s", "-C", Self.examples + "/unikraft/host", "test-docs"], timeout: 300)
+        #expect(run.status == 0 && run.stdout.contains(" passed, 0 failed"), "\(run)")
+    }
+
     @Test("promtool accepts the Prometheus scrape config")
     func prometheusConfig() {
         let result = Shell.run(["/usr/bin/promtool", "check", "config", Self.examples + "/prometheus.yml"])

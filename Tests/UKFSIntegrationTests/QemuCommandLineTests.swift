@@ -15,19 +15,44 @@ struct QemuCommandLineTests {
     static let documentedKernel = "build/app_qemu-x86_64"
     static let documentedSocket = "/run/ukfs/vm1.sock"
 
-    @Test("each examples/qemu script starts QEMU, creates the instance's socket in the registry and comes up")
+    @Test(
+        "each examples/qemu script, run from another folder with the image's path relative to it, starts QEMU, creates the instance's socket in a private (0700) registry and comes up"
+    )
     func scripts() throws {
         let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let kernel = try Self.haltedKernel(in: folder)
+        let relativeKernel = "./" + (kernel as NSString).lastPathComponent
         let scripts = try FileManager.default.contentsOfDirectory(atPath: ExamplesTests.examples + "/qemu")
             .filter { $0.hasSuffix(".sh") }
         #expect(!scripts.isEmpty)
         for script in scripts {
             let registry = folder + "/registry-" + script
-            let command = "'\(ExamplesTests.examples)/qemu/\(script)' '\(kernel)' vm1"
-            let run = Self.startHalted(command, socket: registry + "/vm1.sock", environment: ["UKFS_RUNTIME_DIR": registry])
+            let command = "'\(ExamplesTests.examples)/qemu/\(script)' '\(relativeKernel)' vm1"
+            let run = Self.startHalted(
+                command, socket: registry + "/vm1.sock", environment: ["UKFS_RUNTIME_DIR": registry], folder: folder)
             #expect(Self.cameUp(run), "\(script): \(run)")
+            var info = stat()
+            #expect(
+                stat(registry, &info) == 0 && info.st_mode & 0o777 == 0o700,
+                "\(script): registry mode \(String(info.st_mode & 0o777, radix: 8))")
+        }
+    }
+
+    @Test("each examples/qemu script given no image, or one that is not there, fails in one line saying what to give")
+    func scriptsWithoutImage() throws {
+        let folder = try Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: ExamplesTests.examples + "/qemu")
+            .filter { $0.hasSuffix(".sh") }
+        for script in scripts {
+            let path = ExamplesTests.examples + "/qemu/" + script
+            for arguments in [[String](), ["missing-image"]] {
+                let run = Shell.run([path] + arguments, environment: ["UKFS_RUNTIME_DIR": folder + "/registry"], timeout: 30)
+                let lines = run.stderr.split(separator: "\n")
+                #expect(run.status != 0 && lines.count == 1 && lines[0].contains("image"), "\(script) \(arguments): \(run)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder + "/registry"), "\(script) made the registry for nothing")
         }
     }
 
@@ -53,11 +78,14 @@ struct QemuCommandLineTests {
     }
 
     /// Runs `command -S` with the monitor keystrokes on its stdin, sent once `socket` exists.
-    static func startHalted(_ command: String, socket: String, environment: [String: String]) -> Shell.Output {
+    static func startHalted(
+        _ command: String, socket: String, environment: [String: String], folder: String? = nil
+    ) -> Shell.Output {
         let keys =
             "for i in $(seq 400); do [ -S '\(socket)' ] && break; sleep 0.05; done; "
             + #"printf '\001c'; echo 'info status'; echo quit"#
-        return Shell.run("{ \(keys); } | exec \(command) -S", environment: environment, timeout: 60)
+        let enter = folder.map { "cd '\($0)' && " } ?? ""
+        return Shell.run("\(enter){ \(keys); } | exec \(command) -S", environment: environment, timeout: 60)
     }
 
     static func cameUp(_ run: Shell.Output) -> Bool {

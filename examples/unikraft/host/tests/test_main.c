@@ -816,6 +816,7 @@ int main(int argc, char **argv)
 	run("no allocation per request", test_allocations);
 	run("owner releases a tracked object", test_owner_release);
 	names_tests();
+	pace_tests();
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -16,6 +16,7 @@
 
 #include "catalog.h"
 #include "harness.h"
+#include "pace.h"
 #include "tests.h"
 #include "vectors.h"
 
@@ -204,12 +205,35 @@ static void test_agent_entries(void)
 
 	fresh_link(65535);
 	list(1, LIB_AGENT, 0, s, sizeof(s));
-	CHECK(strstr(s, "total=9 count=9 child=entry,1,u64,r-,\"frames\" "
+	CHECK(strstr(s, "total=12 count=12 child=entry,1,u64,r-,\"frames\" "
 		     "child=entry,2,u64,r-,\"discarded\" child=entry,3,u64,r-,\"timeouts\" "
 		     "child=entry,4,u64,r-,\"malformed\" child=entry,5,u64,r-,\"objects\" "
 		     "child=entry,6,u64,r-,\"table_full\" child=entry,7,u64,r-,\"events_dropped\" "
-		     "child=entry,8,u64,r-,\"names_skipped\" child=entry,9,u64,r-,\"orphans\""),
+		     "child=entry,8,u64,r-,\"names_skipped\" child=entry,9,u64,r-,\"orphans\" "
+		     "child=entry,10,u64,r-,\"rhythm_met\" child=entry,11,u64,r-,\"rhythm_early\" "
+		     "child=entry,12,u64,r-,\"rhythm_missed\""),
 	      "%s", s);
+	/* no pacer in the host build: zero; a published one's counters */
+	get(LIB_AGENT, 0, UK_STOREAGENT_STATS_RHYTHM_MET, s, sizeof(s));
+	CHECK(!strcmp(s, "GET_ANSWER rid=101 status=0 count=1 value=u64:0"), "%s", s);
+	{
+		static struct ua_pace line;
+
+		ua_pace_init(&line, 1, 1, 1, 1);
+		line.anticipated = 41;
+		line.early = 2;
+		line.missed = 3;
+		ua_pace_publish(&line);
+		get(LIB_AGENT, 0, UK_STOREAGENT_STATS_RHYTHM_MET, s, sizeof(s));
+		CHECK(!strcmp(s, "GET_ANSWER rid=101 status=0 count=1 value=u64:41"), "%s", s);
+		get(LIB_AGENT, 0, UK_STOREAGENT_STATS_RHYTHM_MISSED, s, sizeof(s));
+		CHECK(!strcmp(s, "GET_ANSWER rid=101 status=0 count=1 value=u64:3"), "%s", s);
+		uk_storeagent_stats(&st);
+		CHECK(st.rhythm_met == 41 && st.rhythm_early == 2 && st.rhythm_missed == 3,
+		      "uk_storeagent_stats: %llu %llu %llu", (unsigned long long)st.rhythm_met,
+		      (unsigned long long)st.rhythm_early, (unsigned long long)st.rhythm_missed);
+		ua_pace_publish(NULL);
+	}
 	get(LIB_AGENT, 0, UK_STOREAGENT_STATS_FRAMES, s, sizeof(s));
 	CHECK(sscanf(s, "GET_ANSWER rid=101 status=0 count=1 value=u64:%llu", &f0) == 1, "%s", s);
 	get(LIB_AGENT, 0, UK_STOREAGENT_STATS_FRAMES, s, sizeof(s));

@@ -2,4 +2,5 @@
 #ifndef TEST_TESTS_H
 #define TEST_TESTS_H
 void names_tests(void); /* test_names.c */
+void pace_tests(void);  /* test_pace.c */
 #endif

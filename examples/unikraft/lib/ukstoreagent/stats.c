@@ -11,6 +11,7 @@
 
 #include "agent.h"
 #include "catalog.h"
+#include "pace.h"
 
 void uk_storeagent_stats(struct uk_storeagent_stats *st)
 {
@@ -29,6 +30,8 @@ void uk_storeagent_stats(struct uk_storeagent_stats *st)
 	st->events_dropped = cs.events_dropped;
 	st->names_skipped = cs.names_skipped;
 	st->orphans = cs.orphans;
+	ua_pace_counters(&st->rhythm_met, &st->rhythm_early,
+			 &st->rhythm_missed);
 }
 
 /* One getter per entry: ukstore's getters take no argument saying which
@@ -54,3 +57,6 @@ STATS_ENTRY(UK_STOREAGENT_STATS_TABLE_FULL, table_full);
 STATS_ENTRY(UK_STOREAGENT_STATS_EVENTS_DROPPED, events_dropped);
 STATS_ENTRY(UK_STOREAGENT_STATS_NAMES_SKIPPED, names_skipped);
 STATS_ENTRY(UK_STOREAGENT_STATS_ORPHANS, orphans);
+STATS_ENTRY(UK_STOREAGENT_STATS_RHYTHM_MET, rhythm_met);
+STATS_ENTRY(UK_STOREAGENT_STATS_RHYTHM_EARLY, rhythm_early);
+STATS_ENTRY(UK_STOREAGENT_STATS_RHYTHM_MISSED, rhythm_missed);

@@ -13,13 +13,15 @@
 #endif
 
 #include "agent.h"
+#include "pace.h"
 
 /* A 16550 UART at an x86 I/O port base (COM2 0x2f8, COM3 0x3e8, COM4 0x2e8)
  * and its ISA interrupt (3 for COM2/COM4, 4 for COM3), see transport_uart.c. */
 struct ua_uart {
 	uint16_t port;
 	int present;              /* something answers at the port */
-	uint64_t last_traffic_ns; /* last byte in or out: polls stay hot */
+	struct ua_pace pace;      /* when to poll and when to halt */
+	int halted;               /* the next look follows a halt */
 	unsigned idle_us;         /* current pause between idle polls */
 	int irq_registered;       /* idle waits block on the interrupt */
 #if CONFIG_LIBUKSTOREAGENT_IRQ

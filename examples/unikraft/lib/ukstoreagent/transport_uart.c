@@ -9,10 +9,12 @@
  * - the UART's FIFO is enabled with a 14-byte trigger level while bytes
  *   flow, so QEMU hands over up to 14 bytes per poll instead of one (a
  *   14-byte request took 14 polls before);
- * - while bytes are flowing, and for UA_UART_HOT_US after the last one, the
- *   thread only yields between polls: the rest of a request is picked up at
- *   once;
- * - after that, with LIBUKSTOREAGENT_IRQ, the thread blocks until the UART
+ * - pace.c says when to poll (the thread only yields between looks) and
+ *   when to halt: for UA_UART_HOT_US after received bytes, so the rest of a
+ *   request is picked up at once, after an answer for a host's follow-up,
+ *   and, once requests come in a rhythm (a shell loop of `cat`s), from
+ *   shortly before the next one is due;
+ * - otherwise, with LIBUKSTOREAGENT_IRQ, the thread blocks until the UART
  *   raises its receive interrupt (trigger level 1, so the first byte of the
  *   next request wakes it). The vCPU halts meanwhile: a guest polled in a
  *   tight loop kept a host CPU busy, which on a small host slowed the very
@@ -40,7 +42,19 @@
 #ifndef CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US
 #define CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US 16000
 #endif
+#ifndef CONFIG_LIBUKSTOREAGENT_RHYTHM_MAX_US
+#define CONFIG_LIBUKSTOREAGENT_RHYTHM_MAX_US 20000
+#endif
+#ifndef CONFIG_LIBUKSTOREAGENT_RHYTHM_POLL_US
+#define CONFIG_LIBUKSTOREAGENT_RHYTHM_POLL_US 700
+#endif
 #define UA_UART_HOT_NS      ((__nsec)CONFIG_LIBUKSTOREAGENT_HOT_US * 1000)
+#define UA_UART_RHYTHM_NS   ((__nsec)CONFIG_LIBUKSTOREAGENT_RHYTHM_MAX_US * 1000)
+#define UA_UART_SPIN_NS     ((__nsec)CONFIG_LIBUKSTOREAGENT_RHYTHM_POLL_US * 1000)
+#ifndef CONFIG_LIBUKSTOREAGENT_RHYTHM_MARGIN_US
+#define CONFIG_LIBUKSTOREAGENT_RHYTHM_MARGIN_US 150
+#endif
+#define UA_UART_MARGIN_NS   ((__nsec)CONFIG_LIBUKSTOREAGENT_RHYTHM_MARGIN_US * 1000)
 #define UA_UART_IDLE_MAX_US CONFIG_LIBUKSTOREAGENT_IDLE_MAX_US
 #define UA_UART_IDLE_MIN_US 1000
 #define UA_UART_ABSENT_US   500000 /* no UART at all: look again rarely */
@@ -68,6 +82,7 @@
 #define LSR_ABSENT   0xff /* nothing decodes the port: reads float high */
 
 #define TX_SPINS          4096 /* LSR polls before pausing */
+#define TX_FIFO           16   /* a 16550's transmit FIFO, on since uart_setup */
 #define WRITE_STALL_LIMIT 1000 /* pauses without progress before dropping */
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -126,16 +141,13 @@ static int uart_irq(void *arg)
 	return 1;
 }
 
-/* Blocks until a byte arrives or UA_UART_IDLE_MAX_US pass. At trigger level
- * 14, QEMU would raise the interrupt for a short request only after its
- * character timeout (4 character times, ~350 us at 115200 baud); at level 1
- * the first byte raises it. Back at 14 once awake, the rest arrives in
- * 14-byte steps. */
-static void wait_for_byte(struct ua_uart *u)
+/* Blocks until a byte arrives or `deadline`; returns whether the
+ * interrupt ended it. At trigger level 14, QEMU would raise the interrupt
+ * for a short request only after its character timeout (4 character times,
+ * ~350 us at 115200 baud); at level 1 the first byte raises it. Back at 14
+ * once awake, the rest arrives in 14-byte steps. */
+static int wait_for_byte(struct ua_uart *u, __nsec deadline)
 {
-	__nsec deadline = ukplat_monotonic_clock() +
-			  (__nsec)UA_UART_IDLE_MAX_US * 1000;
-
 	u->rx_signalled = 0;
 	outb(u->port + REG_FCR, FCR_ENABLE | FCR_TRIGGER1);
 	outb(u->port + REG_IER, IER_RX_DATA);
@@ -145,16 +157,55 @@ static void wait_for_byte(struct ua_uart *u)
 				     deadline);
 	outb(u->port + REG_IER, 0x00);
 	outb(u->port + REG_FCR, FCR_ENABLE | FCR_TRIGGER14);
+	return u->rx_signalled;
 }
 #endif
+
+/* Halts until `until` at most: a byte (through the interrupt) ends it
+ * earlier. A wake-up by the clock tells the pacer how late it was. */
+static void halt_until(struct ua_uart *u, __nsec until)
+{
+	int by_byte = 0;
+
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+	if (u->irq_registered)
+		by_byte = wait_for_byte(u, until);
+	else
+#endif
+	{
+		__nsec now = ukplat_monotonic_clock();
+
+		if (until > now)
+			uk_sched_thread_sleep(until - now);
+	}
+	if (!by_byte)
+		ua_pace_woke(&u->pace, ukplat_monotonic_clock());
+}
+
+/* Nothing is expected: the interrupt, or a sleep backing off. */
+static void idle_wait(struct ua_uart *u)
+{
+#if CONFIG_LIBUKSTOREAGENT_IRQ
+	if (u->irq_registered) {
+		wait_for_byte(u, ukplat_monotonic_clock() +
+				 (__nsec)UA_UART_IDLE_MAX_US * 1000);
+		return;
+	}
+#endif
+	u->idle_us = u->idle_us ? u->idle_us * 2 : UA_UART_IDLE_MIN_US;
+	if (u->idle_us > UA_UART_IDLE_MAX_US)
+		u->idle_us = UA_UART_IDLE_MAX_US;
+	pause_us(u->idle_us);
+}
 
 static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 {
 	struct ua_uart *u = ctx;
-	uint64_t now;
+	uint64_t now, until = 0;
 	size_t n = 0;
+	int after_halt = u->halted;
 
-	(void)wait_ms; /* paced here: the hot window, then the interrupt or a sleep */
+	(void)wait_ms; /* paced here: pace.c, then the interrupt or a sleep */
 	if (!u->present) {
 		pause_us(UA_UART_ABSENT_US);
 		u->present = uart_present(u->port);
@@ -162,28 +213,28 @@ static long uart_read(void *ctx, uint8_t *buf, size_t len, unsigned wait_ms)
 			uart_setup(u->port);
 		return 0;
 	}
+	u->halted = 0;
 	while (n < len && (inb(u->port + REG_LSR) & LSR_DATA))
 		buf[n++] = inb(u->port + REG_DATA);
 	now = ukplat_monotonic_clock();
 	if (n) {
-		u->last_traffic_ns = now;
+		ua_pace_received(&u->pace, now, after_halt);
 		u->idle_us = 0;
 		return (long)n;
 	}
-	if (now < u->last_traffic_ns + UA_UART_HOT_NS) {
+	switch (ua_pace_next(&u->pace, now, &until)) {
+	case UA_PACE_POLL:
 		uk_sched_yield();
-		return 0;
+		break;
+	case UA_PACE_SLEEP:
+		halt_until(u, (__nsec)until);
+		u->halted = 1;
+		break;
+	case UA_PACE_WAIT:
+		idle_wait(u);
+		u->halted = 1;
+		break;
 	}
-#if CONFIG_LIBUKSTOREAGENT_IRQ
-	if (u->irq_registered) {
-		wait_for_byte(u);
-		return 0;
-	}
-#endif
-	u->idle_us = u->idle_us ? u->idle_us * 2 : UA_UART_IDLE_MIN_US;
-	if (u->idle_us > UA_UART_IDLE_MAX_US)
-		u->idle_us = UA_UART_IDLE_MAX_US;
-	pause_us(u->idle_us);
 	return 0; /* a serial port never "goes away" */
 }
 
@@ -203,11 +254,13 @@ static int uart_write(void *ctx, const uint8_t *buf, size_t len)
 			pause_us(UA_UART_IDLE_MIN_US);
 			continue;
 		}
-		outb(u->port + REG_DATA, *buf++);
-		len--;
+		/* THRE: the transmit FIFO is empty, so it takes TX_FIFO bytes
+		 * without another look at LSR (one I/O exit each under QEMU). */
+		for (unsigned i = 0; i < TX_FIFO && len; i++, len--)
+			outb(u->port + REG_DATA, *buf++);
 		stalls = 0;
 	}
-	u->last_traffic_ns = ukplat_monotonic_clock();
+	ua_pace_sent(&u->pace, ukplat_monotonic_clock());
 	/* A stuck line drops the rest; the host times out and resyncs. */
 	return 0;
 }
@@ -215,7 +268,7 @@ static int uart_write(void *ctx, const uint8_t *buf, size_t len)
 void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq)
 {
 	u->port = port;
-	u->last_traffic_ns = 0;
+	u->halted = 0;
 	u->idle_us = 0;
 	u->present = uart_present(port);
 	if (u->present)
@@ -229,6 +282,13 @@ void ua_uart_open(struct ua_uart *u, uint16_t port, unsigned irq)
 #else
 	(void)irq;
 #endif
+	/* Without the interrupt nothing would wake a halt early, and a request
+	 * that missed its rhythm would wait out the idle sleep: such a guest
+	 * keeps polling through the hot window after every answer, as before. */
+	ua_pace_init(&u->pace, UA_UART_HOT_NS,
+		     u->irq_registered ? UA_UART_RHYTHM_NS : 0,
+		     UA_UART_SPIN_NS, UA_UART_MARGIN_NS);
+	ua_pace_publish(&u->pace);
 }
 
 void ua_uart_io(struct ua_io *io, struct ua_uart *u)

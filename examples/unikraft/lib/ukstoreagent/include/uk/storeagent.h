@@ -26,6 +26,9 @@ extern "C" {
 #define UK_STOREAGENT_STATS_EVENTS_DROPPED 0x07
 #define UK_STOREAGENT_STATS_NAMES_SKIPPED  0x08
 #define UK_STOREAGENT_STATS_ORPHANS        0x09
+#define UK_STOREAGENT_STATS_RHYTHM_MET     0x0a
+#define UK_STOREAGENT_STATS_RHYTHM_EARLY   0x0b
+#define UK_STOREAGENT_STATS_RHYTHM_MISSED  0x0c
 
 /**
  * The agent's counters. Counts of things that happened only rise;
@@ -60,6 +63,15 @@ struct uk_storeagent_stats {
 	/** Objects unlisted because their owner released them while the
 	 *  agent held the only other reference. */
 	uint64_t orphans;
+	/** Requests of a rhythm (a loop of requests, see pace.h) that found
+	 *  the agent polling for them, as anticipated. */
+	uint64_t rhythm_met;
+	/** Requests of a rhythm that came while the agent had halted the
+	 *  vCPU until shortly before they were due: the interrupt took them. */
+	uint64_t rhythm_early;
+	/** Anticipating polls that saw no request: the interrupt took it
+	 *  later (or none came: the loop had stopped). */
+	uint64_t rhythm_missed;
 };
 
 /**
