@@ -14,7 +14,9 @@ struct BenchTests {
         let result = Shell.run([Self.bench, "--quick", "--no-agent", "--json", json], timeout: 300)
         #expect(result.status == 0, "\(result)")
         for heading in [
-            "| ukfs + simulator |", "| ukfs + shared line |", "one guest line, shared", "| ukfs constant (floor) |",
+            "| ukfs + simulator |", "| ukfs + simulator, libfuse path |", "| ukfs + simulator, 4 entries |",
+            "| ukfs + shared line |", "one guest line, shared", "| ukfs constant (floor) |", "| ukfs constant, libfuse path |",
+            "thread wake-ups per open + read + close",
             "| /proc/uptime |", "| tmpfs file |",
             "| warm (second) |", "| pipelined, depth 32 |", "liveness:", "memory:", "| liveness p99 |",
         ] {
@@ -22,7 +24,10 @@ struct BenchTests {
         }
         #expect(!result.stdout.contains("failed)"), "\(result.stdout)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-        #expect((report?["readers"] as? [Any])?.count == 6)
+        // Without the C agent: the simulator on both paths and on 4 entries, the shared line's two,
+        // both floors, /proc and tmpfs.
+        #expect((report?["readers"] as? [Any])?.count == 9)
+        #expect((report?["wakeups"] as? [Any])?.count == 2)
         #expect(report?["shared"] is [String: Any])
     }
 

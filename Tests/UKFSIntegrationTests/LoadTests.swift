@@ -11,9 +11,12 @@ struct LoadTests {
 
     struct DaemonSample: CustomStringConvertible {
         let rssKiB: Int
+        /// Descriptors other than passthrough's value files, which fill a bounded pool as entries
+        /// are first read (memfd:ukfs-value, counted apart).
         let fds: Int
+        let valueFiles: Int
         let threads: Int
-        var description: String { "RSS \(rssKiB) KiB, \(fds) fds, \(threads) threads" }
+        var description: String { "RSS \(rssKiB) KiB, \(fds) fds + \(valueFiles) value files, \(threads) threads" }
 
         init(pid: String) {
             let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -23,7 +26,11 @@ struct LoadTests {
             }
             rssKiB = field("VmRSS")
             threads = field("Threads")
-            fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+            let links = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).map {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? ""
+            }
+            valueFiles = links.filter { $0.hasPrefix("/memfd:ukfs-value") }.count
+            fds = links.count - valueFiles
         }
     }
 
@@ -119,6 +126,8 @@ struct LoadTests {
         print("load: \(operations.load(ordering: .relaxed)) operations in \(Self.seconds) s; after warm-up \(before); at end \(after)")
         #expect(errors.isEmpty, "\(errors)")
         #expect(after.fds <= before.fds + 2, "descriptors grew: \(before) → \(after)")
+        // The pool's bound (32 idle) and one per entry the 16 readers may hold open at once.
+        #expect(after.valueFiles <= 32 + 16, "passthrough value files beyond their bound: \(after)")
         #expect(after.rssKiB <= before.rssKiB + 16 * 1024, "RSS grew: \(before) → \(after)")
         #expect(after.threads <= 40, "threads: \(after)")
         #expect(instance.read(".ukfs/state") == "connected\n")
