@@ -30,6 +30,9 @@ final class HostileGuest: @unchecked Sendable {
         case flapping
         /// `label` reads as a string over the announced max_string, then one with a NUL, in turn.
         case badStrings
+        /// `label` reads as 5,000 bytes: over the protocol's 4,096 too, so an answer that holds it
+        /// is malformed as a whole.
+        case hugeString
     }
 
     /// For `.fakeHeaders`: whether the attack is on.
@@ -176,6 +179,7 @@ final class HostileGuest: @unchecked Sendable {
                         .charp(
                             reads.add(1, ordering: .relaxed).newValue % 2 == 1
                                 ? [UInt8](repeating: 0x78, count: 2000) : Array("a\0b".utf8)))
+                case 3 where behaviour == .hugeString: .value(.charp([UInt8](repeating: 0x78, count: 5000)))
                 case 3: .value(.charp(label.withLock { $0 }))
                 default: .error(WireErrno.ENOENT)
                 }
