@@ -33,6 +33,8 @@ final class HostileGuest: @unchecked Sendable {
         /// `label` reads as 5,000 bytes: over the protocol's 4,096 too, so an answer that holds it
         /// is malformed as a whole.
         case hugeString
+        /// After WATCH, streams object events at full speed, for as long as the host reads them.
+        case eventStorm
     }
 
     /// For `.fakeHeaders`: whether the attack is on.
@@ -100,9 +102,13 @@ final class HostileGuest: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        let ended = EndFlag(withStreamer: behaviour == .fakeHeaders)
+        let ended = EndFlag(withStreamer: behaviour == .fakeHeaders || behaviour == .eventStorm)
         if behaviour == .fakeHeaders {
             Thread { [self] in stream(fd, until: ended) }.start()
+        }
+        let watched = EventsWanted()
+        if behaviour == .eventStorm {
+            Thread { [self] in storm(fd, until: ended, once: watched) }.start()
         }
         defer {
             // The streamer writes to this descriptor: close it only once the streamer is done.
@@ -127,6 +133,7 @@ final class HostileGuest: @unchecked Sendable {
                 }
                 if behaviour == .fakeHeaders && attacking.load(ordering: .relaxed) { continue }
                 respond(fd, rid: rid, request: request)
+                if case .watch = request { watched.raise() }
                 if behaviour == .flapping, case .hello = request { return }
             }
         }
@@ -227,6 +234,25 @@ final class HostileGuest: @unchecked Sendable {
         ended.streamerDone()
     }
 
+    /// Created and released events of one object of `libtest`, 500 frames a write, once WATCHed.
+    private func storm(_ fd: Int32, until ended: EndFlag, once watched: EventsWanted) {
+        var bytes: [UInt8] = []
+        for index in 0..<500 {
+            let event = ObjectEvent(
+                kind: index % 2 == 0 ? .created : .released, lib: 0, object: 1, generation: UInt64(index + 2),
+                name: Array("storm".utf8))
+            bytes += FrameEncoder.frame(event: event).readableBytesView
+        }
+        while !ended.isEnded && !stopped.load(ordering: .acquiring) {
+            if watched.isRaised {
+                if !transmit(fd, bytes) { usleep(10_000) }
+            } else {
+                usleep(5_000)
+            }
+        }
+        ended.streamerDone()
+    }
+
     /// Events for objects that do not exist, and answers nobody asked for.
     private func flood(_ fd: Int32) {
         var bytes: [UInt8] = []
@@ -291,4 +317,11 @@ private final class EndFlag: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
+}
+
+/// Set once a connection's host has sent WATCH.
+private final class EventsWanted: Sendable {
+    private let raised = Atomic<Bool>(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
