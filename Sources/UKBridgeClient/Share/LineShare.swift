@@ -86,7 +86,8 @@ public final class LineShare: Sendable {
         let made: (UInt64, UInt64)? = lstat(path, &info) == 0 ? (UInt64(info.st_dev), UInt64(info.st_ino)) : nil
         // The holder hears the guest's events for all its clients, whatever its own use.
         connection.send(.watch(flags: 1), timeout: timeout) { _ in }
-        let sweep = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in line.value.sweep() }
+        let period = ShareClientHandler.sweepPeriod
+        let sweep = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in line.value.sweep() }
         let share = LineShare(location: location, counters: counters, server: server, line: line, made: made, sweep: sweep)
         HeldLines.shared.add(share)
         return share

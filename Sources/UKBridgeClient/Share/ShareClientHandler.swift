@@ -31,6 +31,9 @@ final class ShareClientHandler: ChannelInboundHandler {
     /// A client that sent nothing for this long is closed (ukfs's own clients send a PING when
     /// they have been quiet for `ShareKeepalive.interval`).
     static let idleTimeout = TimeAmount.seconds(30)
+    /// How often the share looks for clients to close (`ShareLine.sweep`). A client is closed at
+    /// the first look after its timeout minus this, so by the documented figure, never after it.
+    static let sweepPeriod = TimeAmount.seconds(1)
 
     /// Log throttles shared by every share of the process: a local process that tries again and
     /// again must not log once per try.
@@ -304,14 +307,14 @@ final class ShareClientHandler: ChannelInboundHandler {
     func closeIfStale(now: NIODeadline) -> Bool {
         guard let context else { return false }
         if !greeted || refusing {
-            guard now - connectedAt >= Self.handshakeTimeout else { return false }
+            guard now - connectedAt >= Self.handshakeTimeout - Self.sweepPeriod else { return false }
             if let total = Self.closedSilent.note() {
                 logger.warning(
                     "closed a share client that sent no HELLO within \(Self.handshakeTimeout.nanoseconds / 1_000_000_000) s",
                     metadata: ["times": "\(total)", "pid": "\(peer)"])
             }
         } else {
-            guard now - lastHeard >= Self.idleTimeout, onLine == 0 else { return false }
+            guard now - lastHeard >= Self.idleTimeout - Self.sweepPeriod, onLine == 0 else { return false }
             if let total = Self.closedIdle.note() {
                 logger.notice(
                     "closed a share client that sent nothing for \(Self.idleTimeout.nanoseconds / 1_000_000_000) s",
