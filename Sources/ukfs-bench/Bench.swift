@@ -42,12 +42,19 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "With --fleet: times the largest fleet comes and goes for the leak check.")
     var cycles: Int = 3
 
+    @Flag(
+        help: "Measure hostile share clients instead: the holder's memory under floods from clients that never read, and 64 idle clients.")
+    var hostile = false
+
+    @Option(help: "With --hostile: seconds each flood lasts (--quick: 3).")
+    var hostileSeconds: Double = 60
+
     @Option(help: "Write the report as JSON to this path too.")
     var json: String?
 
     mutating func validate() throws {
-        guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1, cycles >= 1 else {
-            throw ValidationError("--seconds, --rounds, --creations and --cycles must be positive, --scale at least 0")
+        guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1, cycles >= 1, hostileSeconds > 0 else {
+            throw ValidationError("--seconds, --rounds, --creations, --cycles and --hostile-seconds must be positive, --scale at least 0")
         }
         guard Self.sizes(fleetSizes) != nil, Self.sizes(exportSizes) != nil else {
             throw ValidationError("--fleet-sizes and --export-sizes: give instance counts separated by commas, e.g. 16,256,4096")
@@ -62,6 +69,10 @@ struct Bench: AsyncParsableCommand {
             let plan = BenchPlan(
                 quick: quick, withLXCFS: withLxcfs, withAgent: !noAgent, seconds: seconds,
                 rounds: rounds, scale: scale, creations: creations)
+            if hostile {
+                print(try HostileClients.run(seconds: quick ? min(hostileSeconds, 3) : hostileSeconds))
+                return
+            }
             let report: Report
             if fleet {
                 report = try BenchRun.density(plan: densityPlan())
