@@ -49,12 +49,15 @@ struct HostileClientTests {
         let chunk = Array([[UInt8]](repeating: frame == "status" ? Self.statusFrame : Self.unknownFrame, count: 1600).joined())
         // Flood for a few seconds as fast as the share takes it; a share that answered everything
         // it read grew by hundreds of MiB here.
-        let flooded = client.flood(chunk, seconds: 4)
+        // (Two seconds: it never says HELLO, so the share closes it 4-5 s after it connected.)
+        let flooded = client.flood(chunk, seconds: 2)
         let during = try #require(Memory.rss(of: pid))
         #expect(during - before < 32 * 1024, "holder RSS \(before) → \(during) KiB while flooded")
-        // Not read any more: the client's socket stays full however long it waits.
+        // Not read any more: the client's socket stays full however long it waits (or, on a slow
+        // machine, the share has already closed it for never saying HELLO: not read either).
         Thread.sleep(forTimeInterval: 0.5)
-        #expect(client.wouldBlock(sending: chunk), "the share still reads a client that reads none of its answers")
+        #expect(
+            client.wouldBlock(sending: chunk) || client.isClosedByPeer, "the share still reads a client that reads none of its answers")
         #expect(flooded < 64 << 20, "the share read \(flooded) bytes from a client that reads nothing")
         // Everyone else is served meanwhile.
         #expect(guest.ukfs(["get", "vm1", "print/console_lvl"]).stdout == "3\n")
