@@ -99,6 +99,27 @@ struct HostileClientTests {
         #expect(after - before < 32 * 1024, "holder RSS \(before) → \(after) KiB after")
     }
 
+    @Test("a mount through a share that cannot keep up with an event storm is told EVENTS_LOST, re-lists, and still reads")
+    func mountToldOfLostEvents() throws {
+        let guest = try Instance()
+        let storm = try HostileGuest(path: guest.socket, behaviour: .eventStorm)
+        defer { storm.stop(); guest.stop() }
+        let attach = try BackgroundProcess(
+            [Paths.ukfs, "attach", "vm1", "--timeout", "10"], environment: guest.environment, outputPath: guest.folder + "/attach.out")
+        defer { attach.stop() }
+        #expect(attach.line(startingWith: "ukfs: holding vm1's line") != nil, "\(attach.output)")
+        // The mount is the share's client: the storm reaches it through attach's share. Generous
+        // timeouts: during the storm the guest's answers queue behind its events on a busy machine.
+        let log = guest.folder + "/mount.log"
+        try guest.mountOnly(options: ["--log-level", "info", "-o", "log=" + log + ",timeout=10"])
+        let missed = Shell.eventually(within: 20) {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("events of the guest: refreshing")
+        }
+        #expect(missed, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        #expect(Shell.eventually(within: 10) { guest.read("libtest/knob") == "1\n" }, "\(guest.read(".ukfs/state"))")
+        #expect(guest.sh("ls \"$M/libtest\"").stdout == "knob\nlabel\nvalue\n")
+    }
+
     @Test(
         "64 clients that never say HELLO, then 63 that idle after it beside a mount: get says the share is full; they are closed, the mount is not"
     )
