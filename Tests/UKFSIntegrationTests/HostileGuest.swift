@@ -33,12 +33,16 @@ final class HostileGuest: @unchecked Sendable {
         /// `label` reads as 5,000 bytes: over the protocol's 4,096 too, so an answer that holds it
         /// is malformed as a whole.
         case hugeString
-        /// After WATCH, streams object events (up to about 250,000 a second) for as long as the host reads them.
+        /// After WATCH, while `attacking`, streams object events (`stormPause` apart) for as long as the host reads them.
         case eventStorm
     }
 
-    /// For `.fakeHeaders`: whether the attack is on.
+    /// For `.fakeHeaders` and `.eventStorm`: whether the attack is on.
     let attacking = Atomic<Bool>(false)
+    /// For `.eventStorm`: microseconds between writes of 500 events. The default, about 50,000
+    /// events a second (the storm), swamps a client that does not read without taking a
+    /// small machine's CPUs from the tests beside it; 0 is as fast as the host reads.
+    let stormPause = Atomic<UInt32>(10_000)
 
     let path: String
     let behaviour: Behaviour
@@ -244,12 +248,10 @@ final class HostileGuest: @unchecked Sendable {
             bytes += FrameEncoder.frame(event: event).readableBytesView
         }
         while !ended.isEnded && !stopped.load(ordering: .acquiring) {
-            if watched.isRaised {
-                // At most about 250,000 a second (the storm was 50,000): enough to swamp a
-                // client that does not read, without taking both of a small machine's CPUs from
-                // the tests that run beside this one.
+            if watched.isRaised && attacking.load(ordering: .relaxed) {
                 if !transmit(fd, bytes) { usleep(10_000) }
-                usleep(2_000)
+                let pause = stormPause.load(ordering: .relaxed)
+                if pause > 0 { usleep(pause) }
             } else {
                 usleep(5_000)
             }
