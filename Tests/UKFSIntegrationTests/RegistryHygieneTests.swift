@@ -4,7 +4,7 @@ import Testing
 /// The registry keeps only what lives: a holder takes its `NAME.lock` and `NAME.share` away when
 /// it ends, whatever ends it short of SIGKILL, and a killed holder's files are removed by the next
 /// process that finds them unheld once the instance is gone (issue 19.9).
-@Suite("Registry hygiene")
+@Suite("Registry hygiene", .serialized)
 struct RegistryHygieneTests {
     private func leftovers(_ guest: Instance) -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: guest.registry)) ?? []
