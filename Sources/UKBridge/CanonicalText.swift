@@ -5,6 +5,8 @@ public enum CanonicalText {
         switch message {
         case .request(let rid, let request): render(request, rid: rid)
         case .answer(let rid, let answer): render(answer, rid: rid)
+        case .event(let event) where event.kind == .overflow:
+            "EVENTS_LOST rid=0 dropped=\(event.object) generation=\(event.generation)"
         case .event(let event):
             "EVENT rid=0 kind=\(event.kind == .created ? "created" : "released") lib=\(event.lib) obj=\(event.object) generation=\(event.generation) name=\(quote(event.name))"
         case .malformed(let type, let rid, _): "malformed type=\(hexByte(type)) rid=\(rid)"

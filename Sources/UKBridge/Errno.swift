@@ -10,5 +10,7 @@ public enum WireErrno {
     public static let ENOSYS: Int32 = 38
     public static let EPROTO: Int32 = 71
     public static let EOVERFLOW: Int32 = 75
+    /// A share answers a HELLO with it when it serves as many clients as it may (§10).
+    public static let EUSERS: Int32 = 87
     public static let EPROTONOSUPPORT: Int32 = 93
 }

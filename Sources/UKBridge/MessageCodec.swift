@@ -82,6 +82,13 @@ public enum MessageCodec {
     }
 
     public static func encode(event: ObjectEvent, into buffer: inout ByteBuffer) {
+        if event.kind == .overflow {
+            buffer.writeInteger(RequestKind.eventsLostCode)
+            buffer.writeInteger(ProtocolLimits.eventRequestID, endianness: .little)
+            buffer.writeVarint(event.object)
+            buffer.writeVarint(event.generation)
+            return
+        }
         buffer.writeInteger(RequestKind.eventCode)
         buffer.writeInteger(ProtocolLimits.eventRequestID, endianness: .little)
         buffer.writeInteger(event.kind.rawValue)
@@ -108,6 +115,11 @@ public enum MessageCodec {
             if type == RequestKind.eventCode {
                 guard rid == ProtocolLimits.eventRequestID else { throw MalformedBody("event with rid \(rid)") }
                 message = .event(try decodeEvent(&body))
+            } else if type == RequestKind.eventsLostCode {
+                guard rid == ProtocolLimits.eventRequestID else { throw MalformedBody("events lost with rid \(rid)") }
+                let dropped = try body.readVarint()
+                let generation = try body.readVarint()
+                message = .event(ObjectEvent(kind: .overflow, lib: 0, object: dropped, generation: generation, name: []))
             } else if let kind = RequestKind(rawValue: type) {
                 message = .request(rid: rid, try decodeRequest(kind, &body))
             } else if type & 0x80 != 0, let kind = RequestKind(rawValue: type & 0x7F) {
@@ -207,7 +219,7 @@ public enum MessageCodec {
 
     static func decodeEvent(_ body: inout ByteBuffer) throws(MalformedBody) -> ObjectEvent {
         let rawKind = try body.readByte("event kind")
-        guard let kind = ObjectEventKind(rawValue: rawKind) else { throw MalformedBody("unknown event kind \(rawKind)") }
+        guard let kind = ObjectEventKind(rawValue: rawKind), kind != .overflow else { throw MalformedBody("unknown event kind \(rawKind)") }
         let lib = try body.readVarint()
         let object = try body.readVarint()
         let generation = try body.readVarint()

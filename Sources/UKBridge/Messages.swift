@@ -6,6 +6,9 @@ public enum RequestKind: UInt8, Sendable, CaseIterable {
 
     public var answerCode: UInt8 { rawValue | 0x80 }
     public static let eventCode: UInt8 = 0x40
+    /// A share's own unasked message to a client that could not take every event (§10): how many
+    /// it was not sent. A guest never sends it.
+    public static let eventsLostCode: UInt8 = 0x41
 }
 
 /// An entry's address: library id, slot (0 static, object id + 1), entry id (§3.3).
@@ -143,6 +146,11 @@ public enum Answer: Sendable, Equatable {
 
 public enum ObjectEventKind: UInt8, Sendable {
     case created = 1, released = 2
+    /// Not a guest's event: a share dropped events for a client that did not read them fast
+    /// enough (`object` says how many, `generation` the latest known). Sent as its own message
+    /// type (EVENTS_LOST, 0x41); an EVENT of kind 3 stays malformed. What a client cached about
+    /// the tree may be stale: it re-lists what it holds.
+    case overflow = 3
 }
 
 public struct ObjectEvent: Sendable, Equatable {

@@ -118,6 +118,10 @@ public final class BridgeConnection: Sendable {
                     throw .incompatible(address, reason: "guest chose version \(info.version)")
                 }
                 return BridgeConnection(address: address, hello: info, line: line, pending: pending, logger: logger)
+            case .success(.failure(.hello, let errno)) where errno == WireErrno.EUSERS:
+                // Only a share says so (docs/protocol.md §10): it serves as many clients as it may.
+                channel.close(promise: nil)
+                throw .shareFull(address, clients: LineShare.maxClients)
             case .success(.failure(.hello, let errno)) where errno == WireErrno.EPROTONOSUPPORT:
                 channel.close(promise: nil)
                 throw .incompatible(address, reason: "guest does not speak version \(ProtocolLimits.version)")

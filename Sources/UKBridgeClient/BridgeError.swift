@@ -24,6 +24,9 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     case unexpectedAnswer
     /// Another process holds the guest's only line and does not share it.
     case lineHeld(BridgeAddress, holder: String)
+    /// Another process holds the guest's line and shares it, but its share serves as many
+    /// clients as it may (`clients`).
+    case shareFull(BridgeAddress, clients: Int)
     /// A `mount --all` holds as many guest connections as its descriptor limit allows.
     case connectionBudget(limit: Int, descriptors: Int)
 
@@ -32,7 +35,7 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .guest(let errno): errno
         case .timedOut, .disconnected, .overloaded, .unexpectedAnswer, .unreachable, .transport, .noHandshake, .incompatible,
-            .lineHeld, .connectionBudget:
+            .lineHeld, .shareFull, .connectionBudget:
             EIO
         }
     }
@@ -43,7 +46,7 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot reach \(address): \(problem)"
         case .noHandshake(let address):
             return "\(address) \(problem)"
-        case .incompatible(let address, _), .lineHeld(let address, _):
+        case .incompatible(let address, _), .lineHeld(let address, _), .shareFull(let address, _):
             return "\(address) \(problem)"
         default:
             return problem
@@ -81,6 +84,9 @@ public enum BridgeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the guest answered with a message of the wrong kind"
         case .lineHeld(_, let holder):
             return "has one line, held by \(holder), which does not share it — wait for that command to end, or stop it"
+        case .shareFull(_, let clients):
+            return
+                "has one line, and the process holding it shares it, but the share is full (\(clients) clients) — end some of the ukfs commands, mounts or exporters using it, or wait for an idle one to be closed"
         case .connectionBudget(let limit, let descriptors):
             return
                 "not connected: the mount holds \(limit) guest connections, all that its descriptor limit of \(descriptors) allows — raise it (ulimit -n, LimitNOFILE=) and remount, or read fewer instances at once"

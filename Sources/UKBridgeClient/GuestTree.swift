@@ -100,7 +100,9 @@ public actor GuestTree {
     // MARK: values
 
     /// The values of `entries`, in order: as few GETs as the guest's batch and payload limits
-    /// allow; an entry too big for a shared answer (EOVERFLOW) is asked for alone.
+    /// allow; an entry too big for a shared answer (EOVERFLOW) is asked for alone, and a batch
+    /// whose answer is unusable as a whole is asked again in halves, so one bad value (a charp
+    /// over the protocol's limit makes the whole answer malformed) costs only its own entry.
     public func read(_ entries: [TreeEntry]) async -> [EntryResult] {
         await Self.read(entries, maxBatch: connection.maxBatch, maxPayload: connection.hello.maxPayload) { [self] refs in
             await get(refs)
@@ -112,28 +114,62 @@ public actor GuestTree {
         _ entries: [TreeEntry], maxBatch: Int, maxPayload: Int,
         get: @Sendable ([EntryRef]) async -> [EntryResult]
     ) async -> [EntryResult] {
+        await read(entries, maxBatch: maxBatch, maxPayload: maxPayload) { refs -> [EntryResult]? in await get(refs) }
+    }
+
+    /// `get` answers nil when the answer was unusable as a whole though the line works (it was
+    /// malformed, or the whole GET refused): the batch is then split until each bad entry is alone.
+    static func read(
+        _ entries: [TreeEntry], maxBatch: Int, maxPayload: Int,
+        get: @Sendable ([EntryRef]) async -> [EntryResult]?
+    ) async -> [EntryResult] {
         var results = [EntryResult](repeating: .error(EIO), count: entries.count)
         var readable: [Int] = []
         for (index, entry) in entries.enumerated() {
             // As the mount's open: no getter is EACCES without asking the guest.
             if entry.access.contains(.readable) { readable.append(index) } else { results[index] = .error(EACCES) }
         }
-        for batch in batches(readable.map { entries[$0].ref }, maxBatch: maxBatch, maxPayload: maxPayload) {
-            let indices = Array(readable[batch])
-            let answer = await get(indices.map { entries[$0].ref })
+        var pending = batches(readable.map { entries[$0].ref }, maxBatch: maxBatch, maxPayload: maxPayload).map { Array(readable[$0]) }
+        pending.reverse()
+        while let indices = pending.popLast() {
+            guard let answer = await get(indices.map { entries[$0].ref }) else {
+                guard indices.count > 1 else {
+                    results[indices[0]] = .error(EIO)
+                    continue
+                }
+                let half = indices.count / 2
+                pending.append(Array(indices[half...]))
+                pending.append(Array(indices[..<half]))
+                continue
+            }
             for (position, index) in indices.enumerated() {
                 results[index] = answer[position]
                 if case .error(let errno) = answer[position], errno == WireErrno.EOVERFLOW, indices.count > 1 {
-                    results[index] = await get([entries[index].ref])[0]
+                    results[index] = await get([entries[index].ref])?[0] ?? .error(EIO)
                 }
             }
         }
         return results
     }
 
-    /// One GET; only what never changes (the connection, the timeout) is used, so no hop to the actor.
-    private nonisolated func get(_ refs: [EntryRef]) async -> [EntryResult] {
-        await connection.send(.get(refs), timeout: timeout).entryResults(count: refs.count)
+    /// One GET; only what never changes (the connection, the timeout) is used, so no hop to the
+    /// actor. Nil when the guest's answer was unusable as a whole while the line lives.
+    private nonisolated func get(_ refs: [EntryRef]) async -> [EntryResult]? {
+        let result = await connection.send(.get(refs), timeout: timeout)
+        // Alone, an entry's failure is its own: nothing to split.
+        guard refs.count > 1 else { return result.entryResults(count: refs.count) }
+        switch result {
+        case .success(.failure(_, let errno)) where errno != WireErrno.EIO:
+            return nil
+        case .success(.get(let results)) where results.count == refs.count:
+            return results
+        case .success:
+            return nil
+        case .failure(.unexpectedAnswer):
+            return nil
+        case .failure:
+            return result.entryResults(count: refs.count)
+        }
     }
 
     /// Calls the entry's setter with `text` parsed as the mount parses a write; nil on success,

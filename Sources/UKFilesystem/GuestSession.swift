@@ -387,6 +387,13 @@ final class GuestSession: Sendable {
 
     private func handle(_ event: ObjectEvent) {
         status.generation = event.generation
+        if event.kind == .overflow {
+            // The share dropped events this mount did not read fast enough: any listed directory
+            // may be stale, as after a reconnect whose generation moved.
+            logger.info("missed \(event.object) events of the guest: refreshing", metadata: ["generation": "\(event.generation)"])
+            Task { await refreshAllListed() }
+            return
+        }
         // The library's listing changes. The root's changes only when the library appears (it is
         // not in the root yet) or empties (its listing comes back empty or gone): re-list the root
         // then, not on every event.

@@ -2,16 +2,17 @@ import Foundation
 
 /// The kernel's mount table (/proc/self/mountinfo), the one truth about what is mounted where:
 /// unlike stat() of a mountpoint, it never comes from a dead FUSE server's cached attributes.
-struct MountTable {
-    struct Mount {
+public struct MountTable: Sendable {
+    public struct Mount: Sendable {
         let device: (major: UInt64, minor: UInt64)
-        let mountpoint: String
-        let type: String
+        public let mountpoint: String
+        /// `fuse.ukfs` for ours.
+        public let type: String
     }
 
     let mounts: [Mount]
 
-    static func current() -> MountTable {
+    public static func current() -> MountTable {
         let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
         return MountTable(mounts: text.split(separator: "\n").compactMap(parse))
     }
@@ -47,7 +48,7 @@ struct MountTable {
     }
 
     /// The topmost mount at `path` (compared lexically: no lookup through a mount that may be dead).
-    func mount(at path: String) -> Mount? {
+    public func mount(at path: String) -> Mount? {
         mounts.last { Self.sameMountpoint($0.mountpoint, path) }
     }
 

@@ -37,8 +37,11 @@ final class PendingWrite: Sendable {
             }
             if state.text.count < offset { state.text.append(contentsOf: repeatElement(0, count: offset - state.text.count)) }
             state.text.replaceSubrange(offset..<min(state.text.count, offset + bytes.count), with: bytes)
-            guard bytes.contains(0x0A) else { return .collect }
+            guard let newline = state.text.firstIndex(of: 0x0A) else { return .collect }
             state.settled = true
+            // Whatever follows the first line's newline is a second line, in this write or in
+            // one before it at a later offset: refused, however the bytes arrived.
+            guard newline == state.text.count - 1 else { return .refuse(EINVAL) }
             return .apply(state.text)
         }
     }

@@ -57,6 +57,7 @@ final class RegistryWatcher: @unchecked Sendable {
             logger.warning("inotify is unavailable (\(String(cString: strerror(errno)))): following the registry by re-scanning only")
         }
         let interval = Int32(TimeAmount(rescanInterval).nanoseconds / 1_000_000)
+        var nextRescan = ContinuousClock.now + rescanInterval
         while !stopped.load(ordering: .acquiring) {
             // (Re-)watch the folder when it is not watched: it may not have existed, or was replaced.
             if inotify >= 0 && watch < 0 {
@@ -66,34 +67,49 @@ final class RegistryWatcher: @unchecked Sendable {
                 pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&fds, nfds_t(fds.count), interval)
+            let left = nextRescan - ContinuousClock.now
+            let wait = max(0, min(interval, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            let ready = poll(&fds, nfds_t(fds.count), wait)
             if stopped.load(ordering: .acquiring) { return }
-            let notified = ready > 0 && fds[0].revents != 0
-            if notified {
-                if drain(inotify) { watch = -1 }
+            var notified = false
+            if ready > 0 && fds[0].revents != 0 {
+                let (ended, sockets) = drain(inotify)
+                if ended { watch = -1 }
+                // Only instance sockets matter: the lock and share files every connection makes
+                // and removes beside them (NAME.lock, NAME.share) must not cost a re-scan each.
+                notified = sockets || ended
                 // A simulator binds its socket a moment before it listens: let a burst settle.
-                usleep(20_000)
+                if notified { usleep(20_000) }
+                // Only other files changed: keep waiting for the periodic re-scan.
+                if !notified && ContinuousClock.now < nextRescan { continue }
             }
+            nextRescan = ContinuousClock.now + rescanInterval
             // Without inotify every re-scan is a full one.
             onChange(notified || inotify < 0 || watch < 0)
         }
     }
 
-    /// Reads every pending event; true when the watch itself ended (the folder was removed or moved).
-    private func drain(_ fd: Int32) -> Bool {
+    /// Reads every pending event: whether the watch itself ended (the folder was removed or moved),
+    /// and whether any was about a name ending in `.sock` (or lost: an overflow).
+    private func drain(_ fd: Int32) -> (ended: Bool, sockets: Bool) {
         var ended = false
+        var sockets = false
         var buffer = [UInt8](repeating: 0, count: 4096)
+        let header = MemoryLayout<inotify_event>.size
         while true {
             let count = read(fd, &buffer, buffer.count)
-            guard count > 0 else { return ended }
+            guard count > 0 else { return (ended, sockets) }
             var offset = 0
-            while offset + MemoryLayout<inotify_event>.size <= count {
+            while offset + header <= count {
                 let (mask, length) = buffer.withUnsafeBytes { raw in
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     return (event.mask, Int(event.len))
                 }
                 if mask & UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) != 0 { ended = true }
-                offset += MemoryLayout<inotify_event>.size + length
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 { sockets = true }
+                let name = buffer[min(offset + header, count)..<min(offset + header + length, count)].prefix { $0 != 0 }
+                if name.count >= 5 && name.suffix(5).elementsEqual(".sock".utf8) { sockets = true }
+                offset += header + length
             }
         }
     }

@@ -51,13 +51,20 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "With --top: refreshes measured after the first, at the default interval.")
     var topRefreshes: Int = 30
 
+    @Flag(
+        help: "Measure hostile share clients instead: the holder's memory under floods from clients that never read, and 64 idle clients.")
+    var hostile = false
+
+    @Option(help: "With --hostile: seconds each flood lasts (--quick: 3).")
+    var hostileSeconds: Double = 60
+
     @Option(help: "Write the report as JSON to this path too.")
     var json: String?
 
     mutating func validate() throws {
         guard topSize >= 1, topRefreshes >= 2 else { throw ValidationError("--top-size must be at least 1, --top-refreshes at least 2") }
-        guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1, cycles >= 1 else {
-            throw ValidationError("--seconds, --rounds, --creations and --cycles must be positive, --scale at least 0")
+        guard seconds > 0, rounds >= 1, scale >= 0, creations >= 1, cycles >= 1, hostileSeconds > 0 else {
+            throw ValidationError("--seconds, --rounds, --creations, --cycles and --hostile-seconds must be positive, --scale at least 0")
         }
         guard Self.sizes(fleetSizes) != nil, Self.sizes(exportSizes) != nil else {
             throw ValidationError("--fleet-sizes and --export-sizes: give instance counts separated by commas, e.g. 16,256,4096")
@@ -78,6 +85,10 @@ struct Bench: AsyncParsableCommand {
                 let figures = try TopCost.run(
                     workspace, size: quick ? min(topSize, 16) : topSize, refreshes: quick ? min(topRefreshes, 2) : topRefreshes)
                 print(TopCost.render(figures))
+                return
+            }
+            if hostile {
+                print(try HostileClients.run(seconds: quick ? min(hostileSeconds, 3) : hostileSeconds))
                 return
             }
             let report: Report

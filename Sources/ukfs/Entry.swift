@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import UKBridgeClient
 
 @main
 enum Entry {
@@ -9,6 +10,9 @@ enum Entry {
     /// thread takes them with sigwait and ends the command (Signals.swift, Termination.swift).
     static func main() {
         Signals.takeOver()
+        // Registered first, so run last, after a mount is unmounted: the registry files of the
+        // lines this process holds (NAME.lock, NAME.share) go with it, whatever the signal.
+        Termination.releasing { HeldLines.removeFiles() }
         let subcommands = Set(Ukfs.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"])
         let arguments = MountHelperConvention.arguments(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands)
         let done = DispatchSemaphore(value: 0)

@@ -65,6 +65,23 @@ struct CodecTests {
             "encoder output \(bytes) is not in the vector")
     }
 
+    @Test("a share's EVENTS_LOST (0x41) round-trips as an overflow event; an EVENT of kind 3 stays malformed")
+    func eventsLost() {
+        let marker = ObjectEvent(kind: .overflow, lib: 0, object: 1234, generation: 99, name: [])
+        var frame = FrameEncoder.frame(event: marker)
+        var receiver = FrameReceiver()
+        receiver.append(frame.readBytes(length: frame.readableBytes) ?? [])
+        let payload = receiver.nextPayload()
+        #expect(payload?.getInteger(at: payload?.readerIndex ?? 0, as: UInt8.self) == 0x41)
+        let message = payload.map(MessageCodec.decode)
+        #expect(message == .event(marker))
+        #expect(message.map(CanonicalText.render) == "EVENTS_LOST rid=0 dropped=1234 generation=99")
+        var kind3 = ByteBuffer(bytes: [0x40, 0x00, 0x00, 0x03, 0x02, 0x01, 0x07, 0x01, 0x78])
+        #expect(
+            MessageCodec.decode(kind3.readSlice(length: kind3.readableBytes) ?? ByteBuffer())
+                == .malformed(type: 0x40, rid: 0, reason: "unknown event kind 3"))
+    }
+
     @Test("a ref's encoded size is what encoding it writes")
     func refSize() {
         for value: UInt64 in [0, 127, 128, 16_383, 16_384, 1 << 35, .max] {

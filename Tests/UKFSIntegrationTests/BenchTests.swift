@@ -31,6 +31,19 @@ struct BenchTests {
         #expect(report?["shared"] is [String: Any])
     }
 
+    @Test("ukfs-bench --hostile --quick floods a share from clients that never read, fills it with idle ones, and judges each target")
+    func hostileBench() throws {
+        let result = Shell.run([Self.bench, "--hostile", "--quick"], timeout: 300)
+        #expect(result.status == 0, "\(result)")
+        for heading in [
+            "hostile share clients:", "| mount | STATUS |", "| mount | unknown type |", "| attach | STATUS |",
+            "| 64 that never send HELLO | yes |", "| 64 idle after HELLO | yes |", "| holder RSS under each flood, above its start |",
+        ] {
+            #expect(result.stdout.contains(heading), "missing \(heading) in \(result.stdout)")
+        }
+        #expect(!result.stdout.contains("failed") && !result.stdout.contains("FAILS"), "\(result.stdout)")
+    }
+
     @Test("ukfs-bench --fleet --quick measures a small fleet through mount --all and export --all and judges every density target")
     func fleetBench() throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ukfs-bench-fleet-\(getpid()).json").path

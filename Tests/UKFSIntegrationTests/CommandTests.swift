@@ -29,6 +29,34 @@ struct CommandTests {
         #expect(result.stderr == "ukfs: cannot reach instance 'vm1' at \(guest.socket): connection refused — is it running?\n", "\(result)")
     }
 
+    // Root: mounting a tmpfs, as the report did.
+    @Test("umount refuses, in one line, what is not a ukfs mount: a tmpfs stays mounted", .enabled(if: getuid() == 0))
+    func umountRefusesOthers() throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        let tmpfs = guest.folder + "/tmpfs"
+        try FileManager.default.createDirectory(atPath: tmpfs, withIntermediateDirectories: true)
+        let mounted = Shell.run(["/bin/mount", "-t", "tmpfs", "none", tmpfs])
+        #expect(mounted.status == 0, "\(mounted)")
+        defer { Shell.run(["/bin/umount", "-l", tmpfs]) }
+        let refused = guest.ukfs(["umount", tmpfs])
+        #expect(
+            refused.status == 1
+                && refused.stderr
+                    == "ukfs: \(tmpfs) is a tmpfs mount, not a ukfs one — refusing to unmount it (umount(8) unmounts other filesystems)\n",
+            "\(refused)")
+        #expect(Shell.run(["/usr/bin/findmnt", "-n", tmpfs]).status == 0, "the tmpfs was unmounted")
+        let plain = guest.ukfs(["umount", guest.mountpoint])
+        #expect(plain.status == 1 && plain.stderr == "ukfs: \(guest.mountpoint) is not a mountpoint — nothing to unmount\n", "\(plain)")
+        // A ukfs mount is still unmounted, by its path or through a symlink to it.
+        try guest.mount()
+        let link = guest.folder + "/link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: guest.folder)
+        let unmounted = guest.ukfs(["umount", link + "/mnt"])
+        #expect(unmounted.status == 0 && !guest.isMountedInKernel, "\(unmounted)")
+        guest.mounted = !unmounted.stderr.isEmpty && guest.isMountedInKernel
+    }
+
     @Test("bad mountpoints get one line each")
     func badMountpoints() throws {
         let guest = try Instance()

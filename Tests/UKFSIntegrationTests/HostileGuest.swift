@@ -30,9 +30,14 @@ final class HostileGuest: @unchecked Sendable {
         case flapping
         /// `label` reads as a string over the announced max_string, then one with a NUL, in turn.
         case badStrings
+        /// `label` reads as 5,000 bytes: over the protocol's 4,096 too, so an answer that holds it
+        /// is malformed as a whole.
+        case hugeString
+        /// After WATCH, while `attacking`, streams object events (about 50,000 a second) for as long as the host reads them.
+        case eventStorm
     }
 
-    /// For `.fakeHeaders`: whether the attack is on.
+    /// For `.fakeHeaders` and `.eventStorm`: whether the attack is on.
     let attacking = Atomic<Bool>(false)
 
     let path: String
@@ -97,9 +102,13 @@ final class HostileGuest: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        let ended = EndFlag(withStreamer: behaviour == .fakeHeaders)
+        let ended = EndFlag(withStreamer: behaviour == .fakeHeaders || behaviour == .eventStorm)
         if behaviour == .fakeHeaders {
             Thread { [self] in stream(fd, until: ended) }.start()
+        }
+        let watched = EventsWanted()
+        if behaviour == .eventStorm {
+            Thread { [self] in storm(fd, until: ended, once: watched) }.start()
         }
         defer {
             // The streamer writes to this descriptor: close it only once the streamer is done.
@@ -124,6 +133,7 @@ final class HostileGuest: @unchecked Sendable {
                 }
                 if behaviour == .fakeHeaders && attacking.load(ordering: .relaxed) { continue }
                 respond(fd, rid: rid, request: request)
+                if case .watch = request { watched.raise() }
                 if behaviour == .flapping, case .hello = request { return }
             }
         }
@@ -176,6 +186,7 @@ final class HostileGuest: @unchecked Sendable {
                         .charp(
                             reads.add(1, ordering: .relaxed).newValue % 2 == 1
                                 ? [UInt8](repeating: 0x78, count: 2000) : Array("a\0b".utf8)))
+                case 3 where behaviour == .hugeString: .value(.charp([UInt8](repeating: 0x78, count: 5000)))
                 case 3: .value(.charp(label.withLock { $0 }))
                 default: .error(WireErrno.ENOENT)
                 }
@@ -216,6 +227,28 @@ final class HostileGuest: @unchecked Sendable {
         while !ended.isEnded && !stopped.load(ordering: .acquiring) {
             if attacking.load(ordering: .relaxed) {
                 if !transmit(fd, chunk) { usleep(10_000) }
+            } else {
+                usleep(5_000)
+            }
+        }
+        ended.streamerDone()
+    }
+
+    /// Created and released events of one object of `libtest`, 500 frames a write, once WATCHed.
+    private func storm(_ fd: Int32, until ended: EndFlag, once watched: EventsWanted) {
+        var bytes: [UInt8] = []
+        for index in 0..<500 {
+            let event = ObjectEvent(
+                kind: index % 2 == 0 ? .created : .released, lib: 0, object: 1, generation: UInt64(index + 2),
+                name: Array("storm".utf8))
+            bytes += FrameEncoder.frame(event: event).readableBytesView
+        }
+        while !ended.isEnded && !stopped.load(ordering: .acquiring) {
+            if watched.isRaised && attacking.load(ordering: .relaxed) {
+                // About 50,000 events a second, the storm: it swamps a client that does
+                // not read without taking a small machine's CPUs from the tests beside this one.
+                if !transmit(fd, bytes) { usleep(10_000) }
+                usleep(10_000)
             } else {
                 usleep(5_000)
             }
@@ -287,4 +320,11 @@ private final class EndFlag: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
+}
+
+/// Set once a connection's host has sent WATCH.
+private final class EventsWanted: Sendable {
+    private let raised = Atomic<Bool>(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
 }

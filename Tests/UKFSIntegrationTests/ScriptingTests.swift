@@ -118,4 +118,21 @@ struct ScriptingTests {
         #expect((tree["libukprint"] as? [String: Any])?["console_lvl"] as? Int == 3)
         #expect(sub.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("libuksched/cpu") } && !sub.stdout.isEmpty, "\(sub)")
     }
+
+    @Test(
+        "dump prints every entry it can when one charp is over max_string (or the protocol's 4096), and reports that one",
+        arguments: [HostileGuest.Behaviour.badStrings, .hugeString])
+    func dumpAroundBadString(behaviour: HostileGuest.Behaviour) throws {
+        let instance = try Instance()
+        let guest = try HostileGuest(path: instance.socket, behaviour: behaviour)
+        defer { guest.stop(); instance.stop() }
+        let dump = instance.ukfs(["dump", "vm1"])
+        let lines = dump.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines.contains("libtest/knob 1") && lines.contains { $0.hasPrefix("libtest/value ") }, "\(dump)")
+        #expect(dump.status == EIO && dump.stderr == "ukfs: vm1: libtest/label: Input/output error\n", "\(dump)")
+        let json = instance.ukfs(["dump", "--json", "vm1"])
+        let tree = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json)")
+        #expect((tree["libtest"] as? [String: Any])?["knob"] as? Int == 1, "\(json)")
+        #expect(json.status == EIO && json.stderr.contains("libtest/label"), "\(json)")
+    }
 }

@@ -34,6 +34,32 @@ struct WaitingTests {
         #expect(guest.read(".ukfs/state") == "connected\n")
     }
 
+    @Test("-o wait before sim --one-client exists: the mount holds and shares the line, also after the guest restarts")
+    func waitingMountShares() throws {
+        let guest = try Instance(name: "vm9")
+        defer { guest.stop() }
+        // As the systemd unit does: mounted by name before the instance has created its socket.
+        try guest.mountOnly(options: ["-o", "wait"])
+        for round in ["first start", "after a restart"] {
+            try guest.startGuest()   // ukfs sim vm9 --one-client: one connection at a time
+            #expect(
+                Shell.eventually(within: 10) { guest.read(".ukfs/state") == "connected\n" },
+                "\(round): \(guest.read(".ukfs/state"))")
+            #expect(FileManager.default.fileExists(atPath: guest.registry + "/vm9.share"), "\(round): no share")
+            let get = guest.ukfs(["get", "vm9", "print/console_lvl"])
+            #expect(get.status == 0 && get.stdout == "3\n", "\(round): \(get)")
+            let list = guest.ukfs(["list"])
+            let line = list.stdout.split(separator: "\n").first { $0.hasPrefix("vm9 ") }.map(String.init) ?? ""
+            #expect(
+                line.contains(" answering ") && line.hasSuffix("ukfs mount vm9 \(guest.mountpoint)"), "\(round): \(list)")
+            #expect(guest.read(".ukfs/state") == "connected\n", "the get and the list came and went")
+            guest.stopGuest()
+            #expect(
+                Shell.eventually(within: 10) { guest.read(".ukfs/state").hasPrefix("disconnected") },
+                "\(round): \(guest.read(".ukfs/state"))")
+        }
+    }
+
     @Test("not on a terminal, a waiting mount says nothing; by address or name alike")
     func quietInScripts() throws {
         let guest = try Instance(name: "vm8")

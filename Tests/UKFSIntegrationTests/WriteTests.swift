@@ -57,6 +57,24 @@ struct WriteTests {
         #expect(guest.sets == 5)
     }
 
+    @Test("two lines in one write() are EINVAL as two writes are: the setter is never called")
+    func twoLinesInOneWrite() throws {
+        let (instance, guest) = try mounted()
+        defer { guest.stop(); instance.stop() }
+        // As found: one os.write() holding both lines, which once set the value to "x\ny"; and
+        // the same without the last newline, which would have been set at close.
+        for bytes in ["x\\ny\\n", "x\\ny"] {
+            let script =
+                "import os; fd = os.open(os.environ['M'] + '/libtest/label', os.O_WRONLY)\n"
+                + "try:\n    os.write(fd, b'\(bytes)'); print('written')\nexcept OSError as e:\n    print(e.errno)\n"
+                + "try:\n    os.close(fd); print('closed')\nexcept OSError as e:\n    print(e.errno)"
+            let python = Shell.run(["/usr/bin/python3", "-c", script], environment: ["M": instance.mountpoint])
+            #expect(python.stdout == "\(EINVAL)\nclosed\n", "\(bytes): \(python)")
+        }
+        #expect(guest.sets == 0)
+        #expect(instance.read("libtest/label") == "hostile\n")
+    }
+
     @Test("an over-long string is refused with EFBIG before anything reaches the guest")
     func overLong() throws {
         let (instance, guest) = try mounted()

@@ -36,6 +36,19 @@ struct PendingWriteTests {
         #expect(write(pending, "2\n", at: 2) == .refuse(EINVAL))
     }
 
+    @Test("two lines in one write(), with or without the last newline: EINVAL, nothing set")
+    func secondLineInOneWrite() {
+        let together = PendingWrite()
+        #expect(write(together, "x\ny\n", at: 0) == .refuse(EINVAL))
+        #expect(together.flush() == .none)
+        let unterminated = PendingWrite()
+        #expect(write(unterminated, "x\ny", at: 0) == .refuse(EINVAL))
+        #expect(unterminated.flush() == .none)
+        let gap = PendingWrite()
+        #expect(write(gap, "\ny", at: 1) == .refuse(EINVAL))
+        #expect(gap.flush() == .none)
+    }
+
     @Test("text past the limit is refused with EFBIG, and the open sends nothing after")
     func overLimit() {
         let pending = PendingWrite()

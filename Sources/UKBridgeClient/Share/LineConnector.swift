@@ -61,6 +61,8 @@ public final class GuestLine: Sendable {
 public enum LineConnector {
     /// How often a process that finds the line held, but not yet shared, looks again.
     static let pollInterval = Duration.milliseconds(20)
+    /// How often a process that found the share full asks again.
+    static let fullPollInterval = Duration.milliseconds(100)
 
     /// Connects to `target`: through its share when one answers; else, when nobody holds the line,
     /// directly, holding it (and sharing it, for a holder); else waits for the holder's share,
@@ -79,12 +81,21 @@ public enum LineConnector {
         }
         let deadline = ContinuousClock.now + timeout
         var holder: String?
+        var full: BridgeError?
         while true {
-            if let shared = await throughShare(
+            switch await throughShare(
                 location, group: group, deadline: deadline, timeout: timeout,
                 logger: logger, onEvent: onEvent, onClose: onClose)
             {
+            case .success(let shared?):
+                ShareKeepalive.start(on: shared)
                 return GuestLine(connection: shared, route: .shared(location), share: nil)
+            case .failure(let error):
+                // The share answered, full: a client may leave before the deadline; if none
+                // does, that is what the user is told, not that the holder does not share.
+                full = error
+            case .success(nil):
+                full = nil
             }
             switch LineLock.tryAcquire(location, holder: command) {
             case .acquired(let lock):
@@ -100,29 +111,37 @@ public enum LineConnector {
                 holder = text
             }
             guard ContinuousClock.now < deadline else {
+                if let full { throw full }
                 throw .lineHeld(target.address, holder: holder ?? "another process")
             }
-            try? await Task.sleep(for: pollInterval)
+            try? await Task.sleep(for: full == nil ? pollInterval : fullPollInterval)
         }
     }
 
     /// A connection through the share, nil when there is none or it does not answer (a dead
-    /// holder's socket refuses at once; whoever next holds the lock replaces it).
+    /// holder's socket refuses at once; whoever next holds the lock replaces it); `shareFull`
+    /// when it answered that it serves as many clients as it may.
     private static func throughShare(
         _ location: ShareLocation, group: EventLoopGroup, deadline: ContinuousClock.Instant,
         timeout: Duration, logger: Logger,
         onEvent: @escaping @Sendable (ObjectEvent) -> Void,
         onClose: @escaping @Sendable () -> Void
-    ) async -> BridgeConnection? {
+    ) async -> Result<BridgeConnection?, BridgeError> {
         var info = stat()
         guard lstat(location.socketPath, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK, info.st_uid == getuid() else {
-            return nil
+            return .success(nil)
         }
         let left = max(deadline - .now, .milliseconds(100))
-        return try? await BridgeConnection.connect(
-            to: .unix(path: location.socketPath), group: group,
-            timeout: min(left, timeout), logger: logger,
-            onEvent: onEvent, onClose: onClose)
+        do throws(BridgeError) {
+            return .success(
+                try await BridgeConnection.connect(
+                    to: .unix(path: location.socketPath), group: group,
+                    timeout: min(left, timeout), logger: logger,
+                    onEvent: onEvent, onClose: onClose))
+        } catch {
+            if case .shareFull = error { return .failure(error) }
+            return .success(nil)
+        }
     }
 
     /// Holding the lock: connects to the guest itself and, as a holder, shares the line.

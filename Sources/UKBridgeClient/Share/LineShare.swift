@@ -17,16 +17,19 @@ public final class LineShare: Sendable {
     private let line: NIOLoopBound<ShareLine>
     /// The socket file this share made (device, inode): only that one is removed at the end.
     private let made: (UInt64, UInt64)?
+    /// Closes clients that never said HELLO, or fell silent.
+    private let sweep: RepeatedTask
 
     private init(
         location: ShareLocation, counters: ShareCounters, server: Channel, line: NIOLoopBound<ShareLine>,
-        made: (UInt64, UInt64)?
+        made: (UInt64, UInt64)?, sweep: RepeatedTask
     ) {
         self.location = location
         self.counters = counters
         self.server = server
         self.line = line
         self.made = made
+        self.sweep = sweep
     }
 
     /// `UKFS_SHARE_MERGE=0` turns merging off (for measuring what it saves). Read once: copying the
@@ -83,7 +86,11 @@ public final class LineShare: Sendable {
         let made: (UInt64, UInt64)? = lstat(path, &info) == 0 ? (UInt64(info.st_dev), UInt64(info.st_ino)) : nil
         // The holder hears the guest's events for all its clients, whatever its own use.
         connection.send(.watch(flags: 1), timeout: timeout) { _ in }
-        return LineShare(location: location, counters: counters, server: server, line: line, made: made)
+        let period = ShareClientHandler.sweepPeriod
+        let sweep = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in line.value.sweep() }
+        let share = LineShare(location: location, counters: counters, server: server, line: line, made: made, sweep: sweep)
+        HeldLines.shared.add(share)
+        return share
     }
 
     /// Local clients now.
@@ -93,23 +100,33 @@ public final class LineShare: Sendable {
         (counters.clientGets.load(ordering: .relaxed), counters.lineGets.load(ordering: .relaxed))
     }
 
-    /// Passes a guest event to the clients that watch.
+    /// Passes a guest event to the clients that watch: at once on the line's own loop, where the
+    /// connection hears its events (a task per event would queue an event storm without bound).
     func publish(_ event: ObjectEvent) {
         let line = self.line
+        if server.eventLoop.inEventLoop { return line.value.publish(event) }
         server.eventLoop.execute { line.value.publish(event) }
     }
 
     /// Stops sharing: the socket goes first (nobody new arrives), then every client.
     func close() {
+        HeldLines.shared.remove(self)
+        removeSocket()
+        sweep.cancel()
+        server.close(promise: nil)
+        let line = self.line
+        server.eventLoop.execute { line.value.closeAll() }
+    }
+
+    /// Removes the socket file this share made, if it is still that one; also at a signal's exit
+    /// (HeldLines), when the process ends without closing its connections.
+    func removeSocket() {
         var info = stat()
         if let made, lstat(location.socketPath, &info) == 0,
             UInt64(info.st_dev) == made.0, UInt64(info.st_ino) == made.1
         {
             unlink(location.socketPath)
         }
-        server.close(promise: nil)
-        let line = self.line
-        server.eventLoop.execute { line.value.closeAll() }
     }
 }
 

@@ -10,6 +10,10 @@ import UKBridge
 /// here, so its garbage, flood or sudden close never reaches the guest or another client:
 /// damaged bytes drop it (DamageMeter, as for a guest), at most `maxOnLine` of its requests are on
 /// the line at once, and one that queues more than `maxQueued` unanswered requests is dropped.
+/// What the share writes to it is bounded too: while its answers are not drained (the channel is
+/// not writable) it is not read, and the events it cannot take are dropped, counted, and told
+/// (EVENTS_LOST) once it reads again. One that sends no HELLO within `handshakeTimeout`, or
+/// nothing for `idleTimeout`, is closed: idle processes cannot hold the share's client slots.
 final class ShareClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -22,6 +26,21 @@ final class ShareClientHandler: ChannelInboundHandler {
     static let maxQueued = 4096
     /// The share's own request: who holds the line and how many share it (docs/protocol.md §10).
     static let statusType: UInt8 = 0x07
+    /// A client must have sent its HELLO this long after connecting (or a STATUS, and gone).
+    static let handshakeTimeout = TimeAmount.seconds(5)
+    /// A client that sent nothing for this long is closed (ukfs's own clients send a PING when
+    /// they have been quiet for `ShareKeepalive.interval`).
+    static let idleTimeout = TimeAmount.seconds(30)
+    /// How often the share looks for clients to close (`ShareLine.sweep`). A client is closed at
+    /// the first look after its timeout minus this, so by the documented figure, never after it.
+    static let sweepPeriod = TimeAmount.seconds(1)
+
+    /// Log throttles shared by every share of the process: a local process that tries again and
+    /// again must not log once per try.
+    private static let refusedFull = LogThrottle()
+    private static let closedSilent = LogThrottle()
+    private static let closedIdle = LogThrottle()
+    private static let droppedEvents = LogThrottle()
 
     private let line: ShareLine
     private let share: ShareIdentity
@@ -37,6 +56,13 @@ final class ShareClientHandler: ChannelInboundHandler {
     private var reading = true
     /// Completed a HELLO: counted among the share's clients.
     private(set) var greeted = false
+    /// Over the share's client limit: answered one HELLO (EUSERS) or STATUS, then closed.
+    private var refusing = false
+    private var connectedAt = NIODeadline.now()
+    private var lastHeard = NIODeadline.now()
+    /// Events this client could not take since it last could, and the latest one's generation.
+    private var eventsDropped: UInt64 = 0
+    private var lastGeneration: UInt64 = 0
 
     init(line: ShareLine, share: ShareIdentity, damaged: DamageFlag, logger: Logger) {
         self.line = line
@@ -55,10 +81,20 @@ final class ShareClientHandler: ChannelInboundHandler {
         }
         guard !line.isBanned(peer.pid) else { return context.close(promise: nil) }
         self.peer = peer.pid
-        guard line.add(self) else {
-            logger.warning("refused a share client: \(LineShare.maxClients) clients already")
-            return context.close(promise: nil)
+        connectedAt = .now()
+        lastHeard = connectedAt
+        if line.add(self) {
+            registered = true
+            return
         }
+        if let total = Self.refusedFull.note() {
+            logger.warning(
+                "refused a share client: \(LineShare.maxClients) clients already", metadata: ["times": "\(total)", "pid": "\(peer.pid)"])
+        }
+        // Told why, when it asks (HELLO: EUSERS; STATUS: the status), so that it can tell its user
+        // the share is full instead of guessing; a few at a time, the rest closed at once.
+        guard line.addRefused(self) else { return context.close(promise: nil) }
+        refusing = true
         registered = true
     }
 
@@ -67,7 +103,7 @@ final class ShareClientHandler: ChannelInboundHandler {
             logger.warning("dropped a share client that sent damaged frames", metadata: ["pid": "\(peer)"])
             line.ban(peer)
         }
-        if registered { line.remove(self) }
+        if registered { refusing ? line.removeRefused(self) : line.remove(self) }
         registered = false
         self.context = nil
         queued.removeAll()
@@ -76,9 +112,19 @@ final class ShareClientHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard registered else { return }
+        lastHeard = .now()
         let payload = unwrapInboundIn(data)
+        defer { updateReading() }
         if payload.getInteger(at: payload.readerIndex, as: UInt8.self) == Self.statusType {
-            return status(rid: payload.getInteger(at: payload.readerIndex + 1, endianness: .little, as: UInt16.self) ?? 0)
+            status(rid: payload.getInteger(at: payload.readerIndex + 1, endianness: .little, as: UInt16.self) ?? 0)
+            if refusing { closeAfterWrites() }
+            return
+        }
+        guard !refusing else {
+            if case .request(let rid, .hello) = MessageCodec.decode(payload) {
+                reply(.failure(.hello, errno: WireErrno.EUSERS), rid: rid)
+            }
+            return closeAfterWrites()
         }
         switch MessageCodec.decode(payload) {
         case .request(let rid, let request):
@@ -91,12 +137,6 @@ final class ShareClientHandler: ChannelInboundHandler {
             }
             queued.append((rid, request))
             pump()
-            // A client ahead of its answers is not read until it falls behind again: a flood
-            // waits in its own socket, not in the holder's memory or on the line.
-            if queued.count >= Self.readAhead, reading {
-                reading = false
-                context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
-            }
         case .malformed(let type, let rid, _):
             // As a guest answers (§2.3): EPROTO for a known request, nothing for the rest.
             if let kind = RequestKind(rawValue: type) { reply(.failure(kind, errno: WireErrno.EPROTO), rid: rid) }
@@ -118,13 +158,31 @@ final class ShareClientHandler: ChannelInboundHandler {
         while onLine < Self.maxOnLine, context?.channel.isWritable == true, let (rid, request) = queued.popFirst() {
             handle(request, rid: rid)
         }
-        if !reading, queued.count < Self.readAhead / 2, let context {
+        updateReading()
+    }
+
+    /// A client is read while it drains what the share writes to it and is not too far ahead of
+    /// its answers: a flood waits in its own socket, not in the holder's memory or on the line.
+    /// What one read brought (at most 16 KiB) is still answered, so the share writes at most
+    /// that much past the channel's high-water mark.
+    private func updateReading() {
+        guard let context, context.channel.isActive else { return }
+        let writable = context.channel.isWritable
+        if reading, !writable || queued.count >= Self.readAhead {
+            reading = false
+            context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
+        } else if !reading, writable, queued.count < Self.readAhead / 2 {
             reading = true
             context.channel.setOption(.autoRead, value: true).whenComplete { _ in }
         }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            // It reads again: that is not idleness, and it learns what it missed.
+            lastHeard = .now()
+            tellLostEvents()
+        }
         pump()
         context.fireChannelWritabilityChanged()
     }
@@ -217,10 +275,63 @@ final class ShareClientHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
-    /// An event for a client that watches.
+    /// An event for a client that watches; dropped (and counted) while the client does not drain
+    /// what it was sent, so a client that stops reading costs the holder at most the channel's
+    /// high-water mark, however many events the guest sends.
     func deliver(_ event: ObjectEvent) {
         guard watching, let context, context.channel.isActive else { return }
+        lastGeneration = event.generation
+        guard context.channel.isWritable else {
+            eventsDropped += 1
+            line.counters.eventsDropped.add(1, ordering: .relaxed)
+            if let total = Self.droppedEvents.note() {
+                logger.warning(
+                    "dropped guest events for a share client that does not read them", metadata: ["total": "\(total)", "pid": "\(peer)"])
+            }
+            return
+        }
+        tellLostEvents()
         context.writeAndFlush(wrapOutboundOut(FrameEncoder.frame(event: event, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    /// EVENTS_LOST (docs/protocol.md §10) before anything else the client hears of the tree, once
+    /// it can take it: its cached tree may be stale, so it re-lists.
+    private func tellLostEvents() {
+        guard eventsDropped > 0, watching, let context, context.channel.isActive else { return }
+        let marker = ObjectEvent(kind: .overflow, lib: 0, object: eventsDropped, generation: lastGeneration, name: [])
+        eventsDropped = 0
+        context.writeAndFlush(wrapOutboundOut(FrameEncoder.frame(event: marker, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    /// Closes a client that never completed its handshake in time, or fell silent; true if closed.
+    func closeIfStale(now: NIODeadline) -> Bool {
+        guard let context else { return false }
+        if !greeted || refusing {
+            guard now - connectedAt >= Self.handshakeTimeout - Self.sweepPeriod else { return false }
+            if let total = Self.closedSilent.note() {
+                logger.warning(
+                    "closed a share client that sent no HELLO within \(Self.handshakeTimeout.nanoseconds / 1_000_000_000) s",
+                    metadata: ["times": "\(total)", "pid": "\(peer)"])
+            }
+        } else {
+            guard now - lastHeard >= Self.idleTimeout - Self.sweepPeriod, onLine == 0 else { return false }
+            if let total = Self.closedIdle.note() {
+                logger.notice(
+                    "closed a share client that sent nothing for \(Self.idleTimeout.nanoseconds / 1_000_000_000) s",
+                    metadata: ["times": "\(total)", "pid": "\(peer)"])
+            }
+        }
+        context.close(promise: nil)
+        return true
+    }
+
+    /// Closes once what was written has gone (an answer to a client over the limit).
+    private func closeAfterWrites() {
+        guard let context else { return }
+        registered = false
+        line.removeRefused(self)
+        let channel = context.channel
+        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func close() {

@@ -10,4 +10,6 @@ final class ShareCounters: Sendable {
     let lineRequests = Atomic<Int>(0)
     let clientGets = Atomic<Int>(0)
     let lineGets = Atomic<Int>(0)
+    /// Guest events not sent to clients that did not read them fast enough.
+    let eventsDropped = Atomic<Int>(0)
 }

@@ -31,6 +31,9 @@ final class ShareLine {
 
     private var listsOnLine: [ListKey: [Done]] = [:]
     private(set) var clients: [ObjectIdentifier: ShareClientHandler] = [:]
+    /// Connections over the client limit, each told so once it asks, then closed.
+    private var refused: [ObjectIdentifier: ShareClientHandler] = [:]
+    static let maxRefused = 16
     /// Processes whose client was dropped for abuse (damage, a flood), refused until then: one
     /// that reconnects at once must not make the line's event loop read its garbage again.
     private var banned: [Int32: NIODeadline] = [:]
@@ -66,6 +69,24 @@ final class ShareLine {
         return true
     }
 
+    /// Keeps a connection over the limit long enough to tell it so; false when too many are.
+    func addRefused(_ client: ShareClientHandler) -> Bool {
+        guard refused.count < Self.maxRefused else { return false }
+        refused[ObjectIdentifier(client)] = client
+        return true
+    }
+
+    func removeRefused(_ client: ShareClientHandler) {
+        refused.removeValue(forKey: ObjectIdentifier(client))
+    }
+
+    /// Closes the clients that never completed a handshake in time or fell silent (every second).
+    func sweep() {
+        let now = NIODeadline.now()
+        for client in clients.values { _ = client.closeIfStale(now: now) }
+        for client in refused.values { _ = client.closeIfStale(now: now) }
+    }
+
     func remove(_ client: ShareClientHandler) {
         clients.removeValue(forKey: ObjectIdentifier(client))
         countClients()
@@ -82,6 +103,7 @@ final class ShareLine {
 
     func closeAll() {
         for client in clients.values { client.close() }
+        for client in refused.values { client.close() }
     }
 
     // MARK: requests

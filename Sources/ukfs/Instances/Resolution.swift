@@ -59,10 +59,12 @@ struct ResolvedInstance {
     /// For `-o wait` by NAME: a name that is not registered yet is awaited at the registry's
     /// `NAME.sock`, where the VM (or `ukfs sim NAME`) will create it; nil when that cannot be.
     /// The folder is made (0700) or checked to be ours first, as `ukfs sim` does: what appears
-    /// in it later can then only be the user's own.
+    /// in it later can then only be the user's own. Its line is shared at the registry's
+    /// `NAME.share` like a registered instance's, so once the guest answers, the waiting mount
+    /// holds the line and every other command reaches the guest through it.
     static func awaitingRegistration(_ name: String, registry: InstanceRegistry) -> ResolvedInstance? {
         guard case .unknown(let name, let socket) = registry.resolve(name), (try? registry.prepareFolder()) != nil else { return nil }
-        return ResolvedInstance(name: name, address: .unix(path: socket))
+        return ResolvedInstance(name: name, address: .unix(path: socket), share: registry.share(for: name))
     }
 
     /// The same, for the commands that run in an async context.

@@ -13,7 +13,9 @@ struct AttachCommand: AsyncParsableCommand {
         discussion: """
             A real guest has one line (a QEMU chardev serves one host at a time). Whoever connects first \
             holds it and shares it on NAME.share beside NAME.sock; attach only does that, for guests that \
-            are not mounted. It reconnects when the guest goes away. Ctrl-C stops.
+            are not mounted. It reconnects when the guest goes away. Ctrl-C stops. The share serves at most 64 clients; \
+            one that sends no HELLO within 5 s, or nothing for 30 s, is closed (ukfs's own clients send a PING after \
+            10 s of quiet). NAME.lock and NAME.share are removed when attach ends.
             """)
 
     @Argument(help: "A registered instance name, or its registry socket (unix:PATH).")

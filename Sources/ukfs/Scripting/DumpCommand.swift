@@ -6,7 +6,11 @@ struct DumpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dump",
         abstract: "Print every readable entry as `PATH VALUE`, read in batched requests.",
-        discussion: "Entries whose getter fails or that have none are left out, as `grep -r .` on the mount leaves them out.")
+        discussion: """
+            Entries without a getter are left out. Every entry that can be read is printed; each readable entry \
+            whose read failed is left out and reported on stderr (`ukfs: NAME: PATH: error`), as `grep -r .` on the \
+            mount reports it, and the exit status is then the first one's errno (5 for EIO).
+            """)
 
     @OptionGroup var target: InstanceOptions
 
@@ -24,17 +28,37 @@ struct DumpCommand: AsyncParsableCommand {
                 do throws(TreeError) { entries = try await session.tree.entries(under: node) } catch { throw session.failure(error) }
                 let values = await session.tree.read(entries)
                 var read: [(entry: TreeEntry, value: Value)] = []
+                var failed: [CLIError] = []
                 for (entry, result) in zip(entries, values) {
-                    if case .value(let value) = result { read.append((entry, value)) }
+                    switch result {
+                    case .value(let value): read.append((entry, value))
+                    case .error(let errno) where entry.access.contains(.readable):
+                        failed.append(session.failure(path: entry.path, errno: errno))
+                    case .error: break   // no getter: not a readable entry
+                    }
                 }
                 if json {
                     Output.lines([Self.json(read)])
                 } else {
                     Output.lines(read.map { $0.entry.path + " " + Output.text($0.value) })
                 }
+                // One line each (ten at most: a dead guest fails them all), the last as the
+                // command's error; the status is the first's errno.
+                guard let first = failed.first else { return }
+                var lines = failed.map(\.description)
+                if lines.count > Self.reportedFailures {
+                    lines =
+                        Array(lines.prefix(Self.reportedFailures - 1)) + [
+                            "\(session.target.name): \(lines.count - Self.reportedFailures + 1) more entries could not be read"
+                        ]
+                }
+                for line in lines.dropLast() { StandardStreams.err("ukfs: \(line)\n") }
+                throw CLIError(lines.last ?? first.description, status: first.status)
             }
         }
     }
+
+    static let reportedFailures = 10
 
     /// Nested objects in listing order: libraries, then their static entries and objects.
     static func json(_ read: [(entry: TreeEntry, value: Value)]) -> String {

@@ -20,6 +20,8 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let registry = InstanceRegistry()
+        // Locks of instances that are gone, left by killed holders: whoever looks tidies them.
+        registry.removeStaleLocks()
         let names = registry.registeredNames()
         guard !names.isEmpty else {
             Output.lines([json ? "[]" : "no instances registered in \(registry.folder)"])
