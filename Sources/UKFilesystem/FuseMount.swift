@@ -66,8 +66,8 @@ public final class FuseMount: @unchecked Sendable {
     private let handler: any FuseRequestHandler
     private let notifier: KernelNotifier
     private let passthrough: PassthroughFiles
-    /// Ends what serves the tree once the loop is over: the guest session, or (`--all`) the
-    /// registry watcher and every instance's session.
+    /// Ends what serves the tree once the loop is over: the guest's line, or (`--all`) the
+    /// registry watcher and every instance's line.
     private let stopServing: @Sendable () -> Void
     private let options: MountOptions
     private let logger: Logger
@@ -97,7 +97,7 @@ public final class FuseMount: @unchecked Sendable {
         } catch {
             guard options.waitForGuest else { throw .guest(error) }
             logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
-            instance.filesystem.session.startReconnecting(after: error)
+            instance.filesystem.line.startReconnecting(after: error)
         }
         let mount = FuseMount(
             mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier, passthrough: passthrough,

@@ -201,10 +201,10 @@ final class InstanceSet: Sendable {
     /// stands and is reported.
     func makeRoom(except name: String) async -> Bool {
         let candidates = state.withLock { state in state.byName.values.filter { $0.name != name } }
-            .compactMap { instance in instance.filesystem.session.lastUseIfConnected.map { (lastUse: $0, instance: instance) } }
+            .compactMap { instance in instance.filesystem.line.lastUseIfConnected.map { (lastUse: $0, instance: instance) } }
             .sorted { $0.lastUse < $1.lastUse }
         for candidate in candidates.prefix(8)
-        where await candidate.instance.filesystem.session.closeToMakeRoom(unusedFor: options.timeout * 2) {
+        where await candidate.instance.filesystem.line.closeToMakeRoom(unusedFor: options.timeout * 2) {
             logger.info("closed \(candidate.instance.name)'s connection, the least recently used, to connect \(name)")
             return true
         }
@@ -221,7 +221,7 @@ final class InstanceSet: Sendable {
         state.withLock { $0.logged.insert(key).inserted }
     }
 
-    /// Ends every session; no instance is added after this.
+    /// Ends every instance's line; no instance is added after this.
     func stopAll() {
         let all = state.withLock { state -> [MountedInstance] in
             state.stopped = true
