@@ -93,20 +93,20 @@ public final class FuseMount: @unchecked Sendable {
             notifier: notifier, group: group, options: options, interrupts: interrupts, passthrough: passthrough,
             onStateChange: options.onStateChange, logger: logger)
         do throws(BridgeError) {
-            try await instance.connect()
+            try await instance.line.connect()
         } catch {
             guard options.waitForGuest else { throw .guest(error) }
             logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
-            instance.filesystem.line.startReconnecting(after: error)
+            instance.line.startReconnecting(after: error)
         }
         let mount = FuseMount(
             mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier, passthrough: passthrough,
-            options: options, logger: logger, stopServing: { instance.stop() })
+            options: options, logger: logger, stopServing: { instance.line.stop() })
         prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: options.source ?? "ukfs:\(instanceName)")
         } catch {
-            instance.stop()
+            instance.line.stop()
             throw error
         }
         return mount

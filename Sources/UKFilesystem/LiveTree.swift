@@ -58,8 +58,7 @@ final class LiveTree: LinkListener, Sendable {
     }
 
     private func list(_ dir: UInt64, node: Node, scope: ListScope) {
-        // Every page, by the paging rules and bound the scripting commands use too.
-        DirectoryListing.fetchAll(scope, requestTimeout: line.timeout, send: line.send) { [self] result in
+        line.list(scope) { [self] result in
             let outcome: Int32?
             switch result {
             case .success(let children):

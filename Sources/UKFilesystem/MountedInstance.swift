@@ -12,6 +12,8 @@ final class MountedInstance: Sendable {
     let name: String
     let slot: UInt32
     let filesystem: StoreFilesystem
+    /// Its line to the guest: connected first, closed when idle, stopped when the instance leaves.
+    let line: GuestLink
 
     var root: UInt64 { filesystem.tree.root }
     var status: MountStatus { filesystem.status }
@@ -39,24 +41,10 @@ final class MountedInstance: Sendable {
         line.listen(liveTree)
         self.name = name
         self.slot = slot
+        self.line = line
         self.filesystem = StoreFilesystem(
             liveTree: liveTree, line: line, status: status, readOnly: options.readOnly,
             logger: logger, interrupts: interrupts, passthrough: passthrough)
-    }
-
-    /// The first connection: an instance gets its folder only once it has answered.
-    func connect() async throws(BridgeError) {
-        try await filesystem.line.connect()
-    }
-
-    /// Closes the guest connection if the folder went unused for its idle time.
-    func closeIfIdle() {
-        filesystem.line.closeIfIdle()
-    }
-
-    /// Ends the line for good (no reconnect): the instance left the registry.
-    func stop() {
-        filesystem.line.stop()
     }
 
     /// The instance folder's attributes, as the mount root's LOOKUP answers them.

@@ -186,8 +186,8 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             if let passthrough, !access.contains(.writable), passthrough.isOn {
                 guard let ticket = interrupts.register(request) else { return }
                 return passthrough.open(.init(ticket: ticket, node: node, info: info)) { [line] done in
-                    line.send(.get([ref])) { result in
-                        switch result.entryResults(count: 1)[0] {
+                    line.get(ref) { result in
+                        switch result {
                         case .value(let value): done(.text(value.text + [0x0A]))
                         case .error(let errno): done(.failed(errno))
                         }
@@ -197,16 +197,11 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             // The GET goes out now and OPEN is answered at once: the round trip overlaps the
             // kernel's way back to the reader and its first READ (ValueSnapshot).
             let snapshot = ValueSnapshot(pendingWith: interrupts)
-            line.send(.get([ref])) { result in snapshot.fulfill(result.entryResults(count: 1)[0]) }
+            line.get(ref) { snapshot.fulfill($0) }
             request.open(OpenFile(node: node, snapshot: snapshot, writable: wantsWrite), info)
         default:
             request.error(EISDIR)
         }
-    }
-
-    /// Static: answered from the snapshot alone, even after its instance left a `--all` mount.
-    static func read(_ request: FuseRequest, size: Int, offset: Int, file: OpenFile) {
-        file.snapshot.read(request, size: size, offset: offset)
     }
 
     /// Collects what is written; the open's one SET is sent when the first line is complete, from
@@ -246,9 +241,9 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
         case .failure(let refusal): return request.error(refusal.errno)
         }
         interruptibly(request) { answer in
-            line.send(.set(ref, value)) { result in
+            line.set(ref, to: value) { failure in
                 answer { request in
-                    if let errno = result.setFailure { return request.error(errno) }
+                    if let failure { return request.error(failure) }
                     succeed(request)
                 }
             }
