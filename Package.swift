@@ -42,6 +42,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The guest's tree as the host reads it: names, placement, aliases, the listing gate,
+        // paging a listing, written text, and the commands' tree (GuestTree).
+        .target(
+            name: "UKGuestTree",
+            dependencies: ["UKBridge", "UKBridgeClient"]
+        ),
         // A simulated Unikraft instance whose store mirrors upstream producers.
         .target(
             name: "UKSimulator",
@@ -56,7 +62,7 @@ let package = Package(
         .target(
             name: "UKFilesystem",
             dependencies: [
-                "CFuse3", "CFuseKernel", "UKBridge", "UKBridgeClient",
+                "CFuse3", "CFuseKernel", "UKBridge", "UKBridgeClient", "UKGuestTree",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -64,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "ukfs",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKSimulator", "UKFilesystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "ukfs-bench",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient",
+                "ukfs", "UKBridge", "UKBridgeClient", "UKGuestTree",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -85,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "UKBridgeTests",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKSimulator",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -94,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient", "UKFilesystem",
+                "ukfs", "UKBridge", "UKBridgeClient", "UKGuestTree", "UKFilesystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -115,7 +121,7 @@ if ProcessInfo.processInfo.environment["UKFS_FUZZ"] != nil {
         .executableTarget(
             name: "UKBridgeFuzz",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKFilesystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// What the tree needs of the line: a request sent and answered, and a line opened on use woken.
 /// `GuestLink` is the mount's; unit tests answer from a table.

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// Keeps the node table true to the guest: lists a directory when first needed, again when an
 /// event says it changed or a new connection's generation moved, and sends the kernel the names
@@ -63,7 +64,7 @@ final class LiveTree: LinkListener, Sendable {
             switch result {
             case .success(let children):
                 notifier.post(
-                    nodes.replaceChildren(of: dir, with: ListingFilter.children(from: children, in: node, onRefused: noteRefused)))
+                    nodes.replaceChildren(of: dir, with: NodeChildren.children(from: children, in: node, onRefused: noteRefused)))
                 if nodes.isFull, let total = treeFull.note() {
                     logger.error(
                         "the tree holds \(NodeTable.maxNodes) nodes, its cap: further children are not shown",

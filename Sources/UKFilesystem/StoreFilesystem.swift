@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// The filesystem's operations over the node table, kept true by the live tree, and the guest's
 /// line. Each method answers its

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 @Suite("From an answer, or a written text, to the errno a reader or writer gets")
 struct AnswerErrnoTests {
