@@ -15,33 +15,10 @@ final class GuestLink: GuestRequests, Sendable {
     private let group: EventLoopGroup
     let logger: Logger
 
-    private struct State {
-        var connection: BridgeConnection?
-        /// Which connection attempt `connection` came from: a close only matters for that one.
-        var adoptedAttempt: UInt64 = 0
-        var attempts: UInt64 = 0
-        var stopping = false
-        /// When the adopted connection completed its handshake.
-        var adoptedAt: ContinuousClock.Instant?
-        /// Failed attempts in a row, a connection that died soon after its handshake included:
-        /// what the reconnect delay grows with.
-        var failures = 0
-        /// While a connection is being adopted (its WATCH, its refreshes): a request that finds no
-        /// connection then lost it mid-way, and must fail rather than wait for the wake in progress,
-        /// which is waiting for that request.
-        var adopting = false
-        /// Weak: the listener (the tree) holds the link.
-        weak var listener: (any LinkListener)?
-    }
-
-    private let state = Mutex(State())
+    private let state = Mutex(LinkState())
     /// Losses and reconnects of short-lived connections: a guest that accepts, handshakes and
     /// hangs up would otherwise log twice per attempt.
     private let flapping = LogThrottle()
-
-    /// A connection that ends sooner than this after its handshake counts as a failed attempt, so
-    /// a guest that handshakes and hangs up is backed off like one that refuses.
-    static let flapWindow = Duration.seconds(5)
 
     init(status: MountStatus, group: EventLoopGroup, timeout: Duration, policy: any LinePolicy, logger: Logger) {
         self.status = status
@@ -60,10 +37,7 @@ final class GuestLink: GuestRequests, Sendable {
 
     /// Connects, and adopts the connection; the first call's failure means no mount.
     func connect() async throws(BridgeError) {
-        let attempt = state.withLock { state -> UInt64 in
-            state.attempts += 1
-            return state.attempts
-        }
+        let attempt = state.withLock { $0.nextAttempt() }
         try await policy.reserve(for: status.instanceName)
         // Through the line's share when another process holds it; else holding it and sharing it.
         let line: GuestLine
@@ -88,16 +62,8 @@ final class GuestLink: GuestRequests, Sendable {
         status.hello = connection.hello
         status.generation = connection.hello.generation
         // A link stopped meanwhile (its `--all` instance left) must not keep a connection alive.
-        let (stopping, listener) = state.withLock { state -> (Bool, (any LinkListener)?) in
-            if !state.stopping {
-                state.connection = connection
-                state.adopting = true
-                state.adoptedAttempt = attempt
-                state.adoptedAt = .now
-            }
-            return (state.stopping, state.listener)
-        }
-        if stopping { return connection.close() }
+        let (adopted, listener) = state.withLock { ($0.adopt(connection, attempt: attempt, at: .now), $0.listener) }
+        guard adopted else { return connection.close() }
         // Closed between its handshake and now: its close came before it was adopted.
         if !connection.isActive { return connectionClosed(attempt: attempt) }
         _ = await connection.send(.watch(flags: 1), timeout: timeout)
@@ -117,13 +83,7 @@ final class GuestLink: GuestRequests, Sendable {
     }
 
     private func connectionClosed(attempt: UInt64) {
-        let (ours, shortLived) = state.withLock { state -> (Bool, Bool) in
-            guard !state.stopping, state.connection != nil, state.adoptedAttempt == attempt else { return (false, false) }
-            state.connection = nil
-            let shortLived = state.adoptedAt.map { ContinuousClock.now - $0 < Self.flapWindow } ?? true
-            state.failures = shortLived ? state.failures + 1 : 0
-            return (true, shortLived)
-        }
+        let (ours, shortLived) = state.withLock { $0.lose(attempt: attempt, at: .now) }
         // Only the adopted connection going away starts a reconnect. A connection whose handshake
         // failed also ends here (its channel closes), and so may an old one closing late; a
         // reconnect for each would add one loop per failed attempt: thousands within seconds
@@ -141,7 +101,7 @@ final class GuestLink: GuestRequests, Sendable {
             logger.warning("lost the connection to \(status.address); reconnecting")
         } else if let total = flapping.note() {
             logger.warning(
-                "lost the connection to \(status.address) within \(Self.flapWindow) of its handshake; reconnecting with backoff",
+                "lost the connection to \(status.address) within \(LinkState.flapWindow) of its handshake; reconnecting with backoff",
                 metadata: ["times": "\(total)"])
         }
         Task { await self.reconnect(shortLived: shortLived) }
@@ -160,11 +120,7 @@ final class GuestLink: GuestRequests, Sendable {
                 return
             } catch {
                 if attempt == 1 && !shortLived { logger.info("reconnect failed: \(error); retrying with backoff") }
-                let failures = state.withLock { state -> Int in
-                    state.failures += 1
-                    return state.failures
-                }
-                let delay = RetryPause.delay(afterFailures: failures)
+                let delay = RetryPause.delay(afterFailures: state.withLock { $0.fail() })
                 // The reason stays in .ukfs/state (and systemd's STATUS=) until the next attempt's.
                 status.connection = .reconnecting(attempt: attempt, lastError: error.shortProblem, retryIn: delay)
                 await RetryPause.wait(delay, for: status.address)
@@ -211,7 +167,7 @@ final class GuestLink: GuestRequests, Sendable {
 
     /// A line opened on use with no connection now: the next use connects.
     var isDormant: Bool {
-        policy.connectsOnUse && state.withLock { $0.connection == nil && !$0.stopping && !$0.adopting }
+        policy.connectsOnUse && state.withLock { $0.isDown }
     }
 
     /// Connects if not connected (lines opened on use only), then calls `done` with what failed.

@@ -51,6 +51,20 @@ struct GuestLinkTests {
         #expect(await answer(line) == .failure(error), "within the retry pause: the same error, no new attempt")
     }
 
+    @Test("only the adopted attempt's close counts; failures in a row grow the backoff to 1.6 s")
+    func linkState() {
+        var state = LinkState()
+        #expect(state.nextAttempt() == 1)
+        #expect(state.isDown)
+        #expect(!state.lose(attempt: 1, at: .now).ours, "nothing adopted: a failed handshake's close is not a loss")
+        #expect(state.fail() == 1 && state.fail() == 2)
+        #expect(RetryPause.delay(afterFailures: 1) == .milliseconds(100))
+        #expect(RetryPause.delay(afterFailures: 2) == .milliseconds(200))
+        #expect(RetryPause.delay(afterFailures: 9) == .milliseconds(1600))
+        state.stopping = true
+        #expect(!state.isDown, "a stopped link is not waiting for a use")
+    }
+
     @Test("a stopped line neither connects nor stays dormant")
     func stopped() async {
         let line = link(OnDemandConnection(name: "vm", budget: ConnectionBudget(descriptors: 1000), idleAfter: nil))
