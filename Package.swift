@@ -57,6 +57,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The guest's tree as the host reads it: names, placement, aliases, the listing gate,
+        // paging a listing, written text, and the commands' tree (GuestTree).
+        .target(
+            name: "UKGuestTree",
+            dependencies: ["UKBridge", "UKBridgeClient"]
+        ),
         // A simulated Unikraft instance whose store mirrors upstream producers.
         .target(
             name: "UKSimulator",
@@ -71,7 +77,7 @@ let package = Package(
         .target(
             name: "UKFilesystem",
             dependencies: [
-                "CFuse3", "CFuseKernel", "UKBridge", "UKBridgeClient",
+                "CFuse3", "CFuseKernel", "UKBridge", "UKBridgeClient", "UKGuestTree",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -80,7 +86,7 @@ let package = Package(
         .target(
             name: "UKExport",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "CCrypt",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "CCrypt",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,7 +100,7 @@ let package = Package(
         .target(
             name: "UKTop",
             dependencies: [
-                "UKBridge", "UKBridgeClient",
+                "UKBridge", "UKBridgeClient", "UKGuestTree",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "ukfs",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator", "UKFilesystem", "UKExport", "UKTop", "CNcurses",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKSimulator", "UKFilesystem", "UKExport", "UKTop", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,17 +120,16 @@ let package = Package(
         .executableTarget(
             name: "ukfs-bench",
             dependencies: [
-                "ukfs", "UKBridge", "UKBridgeClient",
+                "ukfs", "UKBridge", "UKBridgeClient", "UKGuestTree",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "UKBridgeTests",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKSimulator",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKSimulator",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -133,10 +138,11 @@ let package = Package(
         .testTarget(
             name: "UKUnitTests",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKFilesystem", "UKExport", "UKTop",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKFilesystem", "UKExport", "UKTop",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),   // a real event loop for GuestLinkTests
             ]
         ),
         .testTarget(
@@ -153,7 +159,7 @@ if ProcessInfo.processInfo.environment["UKFS_FUZZ"] != nil {
         .executableTarget(
             name: "UKBridgeFuzz",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKFilesystem",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKFilesystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

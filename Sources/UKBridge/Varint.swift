@@ -25,7 +25,7 @@ extension ByteBuffer {
     @inlinable
     public mutating func writeVarint(_ value: UInt64) {
         // One write of all its bytes: a writeInteger per byte costs a generic copy each, and
-        // varints are most of every GET answer (profiled with callgrind).
+        // varints are most of every GET answer.
         writeWithUnsafeMutableBytes(minimumWritableBytes: ProtocolLimits.maxVarintBytes) { out in
             var rest = value
             var count = 0

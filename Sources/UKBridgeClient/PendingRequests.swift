@@ -27,7 +27,7 @@ final class PendingRequests: Sendable {
     static let tick = TimeAmount.milliseconds(20)
     /// Ticks with nothing outstanding before the sweep stops (100 ms): a reader in a loop keeps it
     /// going, and restarting it costs one task scheduled; a longer tail made thousands of
-    /// connections sweep for nothing after an exporter's scrape (callgrind: 10–15 % of a first scrape).
+    /// connections sweep for nothing after an exporter's scrape.
     static let idleSweeps = 5
 
     private let state = Mutex(State())

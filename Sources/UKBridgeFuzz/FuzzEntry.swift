@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import UKBridge
+import UKGuestTree
 
 @testable import UKBridgeClient
 @testable import UKFilesystem
@@ -25,7 +26,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for _ in 0..<8 {
         _ = pending.register(timeout: .seconds(60)) { result in
             guard case .success(.list(let page)) = result, let root = tree.node(NodeTable.rootID) else { return }
-            let children = ListingFilter.children(from: page.children, in: root) { _, _ in }
+            let children = NodeChildren.children(from: page.children, in: root) { _, _ in }
             for child in children {
                 precondition(NameRules.check(child.name) == nil, "a refused name passed the gate")
             }

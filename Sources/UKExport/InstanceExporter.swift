@@ -5,6 +5,7 @@ import NIOPosix
 import Synchronization
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// One instance behind the exporter: a connection kept open between scrapes, the tree listed once
 /// and again only after the guest says objects came or went, and one batched GET per scrape.

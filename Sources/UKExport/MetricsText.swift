@@ -1,6 +1,7 @@
 import Synchronization
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// The Prometheus text exposition format (version 0.0.4, what swift-prometheus emits and
 /// `promtool check metrics` reads). Written here rather than through swift-prometheus's registry:

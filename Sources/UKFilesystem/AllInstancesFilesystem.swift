@@ -50,7 +50,7 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         case RootMetaFile.rootIno:
             return Node(ino: ino, parent: ino, name: [], kind: .root)
         case RootMetaFile.folderIno:
-            return Node(ino: ino, parent: RootMetaFile.rootIno, name: ListingFilter.metaFolderName, kind: .metaFolder)
+            return Node(ino: ino, parent: RootMetaFile.rootIno, name: NodeChildren.metaFolderName, kind: .metaFolder)
         default:
             return RootMetaFile(ino: ino).map {
                 Node(ino: ino, parent: RootMetaFile.folderIno, name: Array($0.rawValue.utf8), kind: .rootMetaFile($0))
@@ -69,7 +69,7 @@ final class AllInstancesFilesystem: FuseRequestHandler {
     private func lookupInRoot(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
         switch parent {
         case RootMetaFile.rootIno:
-            if name == ListingFilter.metaFolderName, let folder = rootNode(RootMetaFile.folderIno) {
+            if name == NodeChildren.metaFolderName, let folder = rootNode(RootMetaFile.folderIno) {
                 return request.entry(attributes.of(folder), timeout: StoreFilesystem.cacheTimeout)
             }
             guard let instance = instances.instance(named: String(decoding: name, as: UTF8.self)),
@@ -123,7 +123,7 @@ final class AllInstancesFilesystem: FuseRequestHandler {
         switch ino {
         case RootMetaFile.rootIno:
             items =
-                [OpenDirectory.Item(name: ListingFilter.metaFolderName, ino: RootMetaFile.folderIno, mode: S_IFDIR)]
+                [OpenDirectory.Item(name: NodeChildren.metaFolderName, ino: RootMetaFile.folderIno, mode: S_IFDIR)]
                 + instances.all().map { OpenDirectory.Item(name: Array($0.name.utf8), ino: $0.root, mode: S_IFDIR) }
         case RootMetaFile.folderIno:
             items = RootMetaFile.allCases.map { OpenDirectory.Item(name: Array($0.rawValue.utf8), ino: $0.ino, mode: S_IFREG) }

@@ -2,6 +2,7 @@ import CFuse3
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 import UKBridge
 import UKBridgeClient
 
@@ -65,14 +66,15 @@ public final class FuseMount: @unchecked Sendable {
     private let handler: any FuseRequestHandler
     private let notifier: KernelNotifier
     private let passthrough: PassthroughFiles
-    /// Ends what serves the tree once the loop is over: the guest session, or (`--all`) the
-    /// registry watcher and every instance's session.
+    /// Ends what serves the tree once the loop is over: the guest's line, or (`--all`) the
+    /// registry watcher and every instance's line.
     private let stopServing: @Sendable () -> Void
     private let options: MountOptions
     private let logger: Logger
     private var fuseSession: OpaquePointer?
-    private var unmounted = false
-    private let unmountLock = NSLock()
+    /// Whether unmount() ran. Held across mounting too, so an unmount() from a signal either comes
+    /// first (and nothing is mounted) or waits for the mount and removes it.
+    private let unmounted = Mutex(false)
 
     /// Connects to the guest and mounts; throws with a user-facing reason on any failure.
     /// `prepared` gets the mount before the kernel has it, so a signal handler can unmount it from
@@ -91,20 +93,20 @@ public final class FuseMount: @unchecked Sendable {
             notifier: notifier, group: group, options: options, interrupts: interrupts, passthrough: passthrough,
             onStateChange: options.onStateChange, logger: logger)
         do throws(BridgeError) {
-            try await instance.connect()
+            try await instance.line.connect()
         } catch {
             guard options.waitForGuest else { throw .guest(error) }
             logger.notice("the guest does not answer yet (\(error)); mounting and waiting for it")
-            instance.filesystem.session.startReconnecting(after: error)
+            instance.line.startReconnecting(after: error)
         }
         let mount = FuseMount(
             mountpoint: mountpoint, handler: instance.filesystem, notifier: notifier, passthrough: passthrough,
-            options: options, logger: logger, stopServing: { instance.stop() })
+            options: options, logger: logger, stopServing: { instance.line.stop() })
         prepared(mount)
         do throws(MountError) {
             try mount.createSession(fsname: options.source ?? "ukfs:\(instanceName)")
         } catch {
-            instance.stop()
+            instance.line.stop()
             throw error
         }
         return mount
@@ -212,21 +214,19 @@ public final class FuseMount: @unchecked Sendable {
                 "libfuse refused the options \(mountOptions.joined(separator: ",")) — for allow_other as a non-root user, add user_allow_other to /etc/fuse.conf"
             )
         }
-        // Under the unmount lock: an unmount() from a signal either comes first (and nothing is
-        // mounted) or waits for the mount and removes it.
-        unmountLock.lock()
-        defer { unmountLock.unlock() }
-        guard !unmounted, fuse_session_mount(fuseSession, mountpoint) == 0 else {
-            fuse_session_destroy(fuseSession)
-            Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
-            if unmounted { throw .fuseFailed("stopped before the mount was made") }
-            throw .fuseFailed(
-                "the kernel refused to mount \(mountpoint) — check you may mount there (root, or fusermount3 installed setuid) and run with -f to see libfuse's own message"
-            )
+        try unmounted.withLock { unmounted throws(MountError) in
+            guard !unmounted, fuse_session_mount(fuseSession, mountpoint) == 0 else {
+                fuse_session_destroy(fuseSession)
+                Unmanaged<FuseHandlerBox>.fromOpaque(userdata).release()
+                if unmounted { throw .fuseFailed("stopped before the mount was made") }
+                throw .fuseFailed(
+                    "the kernel refused to mount \(mountpoint) — check you may mount there (root, or fusermount3 installed setuid) and run with -f to see libfuse's own message"
+                )
+            }
+            self.fuseSession = fuseSession
+            passthrough.start(session: fuseSession)
+            notifier.start(session: fuseSession)
         }
-        self.fuseSession = fuseSession
-        passthrough.start(session: fuseSession)
-        notifier.start(session: fuseSession)
     }
 
     /// Serves requests until unmounted (by `ukfs umount`, fusermount3 -u, or `unmount()`).
@@ -246,12 +246,12 @@ public final class FuseMount: @unchecked Sendable {
 
     /// Ends the loop and removes the mount; safe from any thread, more than once.
     public func unmount() {
-        unmountLock.lock()
-        defer { unmountLock.unlock() }
-        guard !unmounted else { return }
-        unmounted = true
-        guard let fuseSession else { return }
-        fuse_session_exit(fuseSession)
-        fuse_session_unmount(fuseSession)
+        unmounted.withLock { unmounted in
+            guard !unmounted else { return }
+            unmounted = true
+            guard let fuseSession else { return }
+            fuse_session_exit(fuseSession)
+            fuse_session_unmount(fuseSession)
+        }
     }
 }

@@ -94,7 +94,8 @@ enum FuseOperations {
         ops.read = { request, _, size, offset, info in
             guard let request else { return }
             guard let file = FuseOperations.openFile(info) else { fuse_reply_err(request, EBADF); return }
-            StoreFilesystem.read(FuseRequest(raw: request), size: size, offset: Int(offset), file: file)
+            // From the snapshot alone, even after its instance left a `--all` mount.
+            file.snapshot.read(FuseRequest(raw: request), size: size, offset: Int(offset))
         }
         ops.write = { request, _, bytes, size, offset, info in
             guard let request else { return }

@@ -4,7 +4,7 @@ import Foundation
 /// What answers the FUSE requests of one mount: a `StoreFilesystem` (one instance at the root), or
 /// the `--all` dispatcher, which answers for the root itself and routes everything else by inode
 /// to the instance that owns it. READ and READDIR are not here: they are answered from the
-/// per-open handle alone (`StoreFilesystem.read`/`readdir`).
+/// per-open handle alone (`ValueSnapshot.read`, `StoreFilesystem.readdir`).
 protocol FuseRequestHandler: AnyObject, Sendable {
     var readOnly: Bool { get }
     /// Requests waiting on a guest; one table per mount, since libfuse's interrupt callback finds

@@ -3,7 +3,7 @@
 /// Slot 0 is the mount root's own nodes (the root, `.ukfs/` and its files).
 ///
 /// Why not one table for everyone: each instance keeps the single-mount code unchanged (its own
-/// NodeTable, GuestSession, StoreFilesystem, reconnect and invalidation), and the dispatcher only
+/// NodeTable, GuestLink, LiveTree, StoreFilesystem, reconnect and invalidation), and the dispatcher only
 /// has to look at the inode's high bits to find the owner.
 ///
 /// A slot whose inodes the kernel has seen is never given out again: the kernel may still hold

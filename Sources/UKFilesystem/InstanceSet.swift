@@ -112,11 +112,11 @@ final class InstanceSet: Sendable {
         }
         for instance in gone {
             logger.info("instance \(instance.name) left the registry: removing its folder")
-            instance.stop()
+            instance.line.stop()
             budget.forget(instance.name)
             notifier.post([.delete(parent: RootMetaFile.rootIno, child: instance.root, name: Array(instance.name.utf8))])
         }
-        for instance in present { instance.closeIfIdle() }
+        for instance in present { instance.line.closeIfIdle() }
         var retry = false
         // Outside the lock: a probe is a system call or two per new socket, and thousands may come at once.
         var listening: [String] = []
@@ -201,10 +201,10 @@ final class InstanceSet: Sendable {
     /// stands and is reported.
     func makeRoom(except name: String) async -> Bool {
         let candidates = state.withLock { state in state.byName.values.filter { $0.name != name } }
-            .compactMap { instance in instance.filesystem.session.lastUseIfConnected.map { (lastUse: $0, instance: instance) } }
+            .compactMap { instance in instance.line.lastUseIfConnected.map { (lastUse: $0, instance: instance) } }
             .sorted { $0.lastUse < $1.lastUse }
         for candidate in candidates.prefix(8)
-        where await candidate.instance.filesystem.session.closeToMakeRoom(unusedFor: options.timeout * 2) {
+        where await candidate.instance.line.closeToMakeRoom(unusedFor: options.timeout * 2) {
             logger.info("closed \(candidate.instance.name)'s connection, the least recently used, to connect \(name)")
             return true
         }
@@ -213,7 +213,7 @@ final class InstanceSet: Sendable {
 
     /// Closes the connections of folders unused for the idle time.
     private func closeIdle() {
-        for instance in state.withLock({ Array($0.byName.values) }) { instance.closeIfIdle() }
+        for instance in state.withLock({ Array($0.byName.values) }) { instance.line.closeIfIdle() }
     }
 
     /// True the first time `key` is seen (until cleared), so repeated scans log a problem once.
@@ -221,13 +221,13 @@ final class InstanceSet: Sendable {
         state.withLock { $0.logged.insert(key).inserted }
     }
 
-    /// Ends every session; no instance is added after this.
+    /// Ends every instance's line; no instance is added after this.
     func stopAll() {
         let all = state.withLock { state -> [MountedInstance] in
             state.stopped = true
             defer { state.byName = [:]; state.bySlot = [:] }
             return Array(state.byName.values)
         }
-        for instance in all { instance.stop() }
+        for instance in all { instance.line.stop() }
     }
 }

@@ -13,7 +13,7 @@ enum MetaFile: String, CaseIterable, Sendable {
     case io
 }
 
-/// What `/.ukfs/` reports, updated by the guest session as the connection comes and goes.
+/// What `/.ukfs/` reports, updated by the guest's line (`GuestLink`) as the connection comes and goes.
 final class MountStatus: Sendable {
     enum ConnectionState: Sendable, Equatable {
         case connected
@@ -80,7 +80,7 @@ final class MountStatus: Sendable {
         self.onChange = onChange
     }
 
-    /// The line the session uses now: how it is shared shows in `.ukfs/state`.
+    /// The line the mount uses now: how it is shared shows in `.ukfs/state`.
     var line: GuestLine? {
         get { state.withLock { $0.line } }
         set { state.withLock { $0.line = newValue } }

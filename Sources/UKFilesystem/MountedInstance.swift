@@ -4,14 +4,16 @@ import NIOCore
 import UKBridge
 import UKBridgeClient
 
-/// One instance's tree, served: its `.ukfs/` status, node table, guest session (reconnect and
-/// events) and filesystem, numbering its nodes from its inode slot's base. The one assembly of a
+/// One instance's tree, served: its `.ukfs/` status, node table, line (`GuestLink`: connecting and
+/// reconnecting), live tree (listings and events) and filesystem, numbering its nodes from its inode slot's base. The one assembly of a
 /// mount: a single-instance mount is the instance at slot 0 (the FUSE root), and each folder of a
 /// `mount --all` is one more, in a slot of its own so the dispatcher can route by inode.
 final class MountedInstance: Sendable {
     let name: String
     let slot: UInt32
     let filesystem: StoreFilesystem
+    /// Its line to the guest: connected first, closed when idle, stopped when the instance leaves.
+    let line: GuestLink
 
     var root: UInt64 { filesystem.tree.root }
     var status: MountStatus { filesystem.status }
@@ -32,29 +34,17 @@ final class MountedInstance: Sendable {
             readPath: { passthrough?.pathDescription ?? "libfuse" })
         if onDemand != nil { status.connection = .idle }
         let tree = NodeTable(metaFiles: MetaFile.allCases, inodeBase: InodeSpace.base(of: slot))
-        let session = GuestSession(
-            status: status, tree: tree, notifier: notifier, group: group,
-            timeout: options.timeout, onDemand: onDemand, logger: logger)
+        let line = GuestLink(
+            status: status, group: group, timeout: options.timeout, policy: onDemand ?? AlwaysOn() as any LinePolicy,
+            logger: logger)
+        let liveTree = LiveTree(nodes: tree, line: line, notifier: notifier, logger: logger)
+        line.listen(liveTree)
         self.name = name
         self.slot = slot
+        self.line = line
         self.filesystem = StoreFilesystem(
-            tree: tree, session: session, status: status, readOnly: options.readOnly,
+            liveTree: liveTree, line: line, status: status, readOnly: options.readOnly,
             logger: logger, interrupts: interrupts, passthrough: passthrough)
-    }
-
-    /// The first connection: an instance gets its folder only once it has answered.
-    func connect() async throws(BridgeError) {
-        try await filesystem.session.connect()
-    }
-
-    /// Closes the guest connection if the folder went unused for its idle time.
-    func closeIfIdle() {
-        filesystem.session.closeIfIdle()
-    }
-
-    /// Ends the session for good (no reconnect): the instance left the registry.
-    func stop() {
-        filesystem.session.stop()
     }
 
     /// The instance folder's attributes, as the mount root's LOOKUP answers them.

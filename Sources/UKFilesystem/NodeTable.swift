@@ -93,7 +93,7 @@ final class NodeTable: Sendable {
         self.state = Mutex(state)
     }
 
-    var metaFolderName: [UInt8] { ListingFilter.metaFolderName }
+    var metaFolderName: [UInt8] { NodeChildren.metaFolderName }
 
     func node(_ ino: UInt64) -> Node? {
         state.withLock { $0.nodes[ino] }

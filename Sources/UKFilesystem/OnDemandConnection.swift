@@ -6,7 +6,7 @@ import UKBridgeClient
 /// enters costs no guest traffic and no descriptor), closes the connection once unused for
 /// `idleAfter`, and after a loss or an idle close waits for the next use instead of reconnecting
 /// on its own, so the mount's cost grows with the instances read, not with the fleet.
-final class OnDemandConnection: Sendable {
+final class OnDemandConnection: LinePolicy {
     let name: String
     let budget: ConnectionBudget
     /// nil: never closed for being idle.
@@ -44,6 +44,24 @@ final class OnDemandConnection: Sendable {
         self.idleAfter = idleAfter
     }
 
+    var connectsOnUse: Bool { true }
+
+    /// Takes a connection from the budget; when every connection the descriptors allow is open,
+    /// another folder's least recently used one, if unused enough, closes to make room.
+    func reserve(for name: String) async throws(BridgeError) {
+        guard let refused = budget.take(for: name) else { return }
+        guard await makeRoom(name), budget.take(for: name) == nil else { throw refused }
+    }
+
+    func release() {
+        budget.giveBack()
+    }
+
+    /// Only when idle closes are allowed at all (-o idle is not 0).
+    func mayCloseToMakeRoom(unusedFor duration: Duration) -> Bool {
+        idleAfter != nil && isUnused(for: duration)
+    }
+
     func noteUse() {
         lastUse.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
     }
@@ -60,7 +78,7 @@ final class OnDemandConnection: Sendable {
     }
 
     /// When a request last went to the guest, to find the least recently used connection.
-    var lastUseNanoseconds: UInt64 { lastUse.load(ordering: .relaxed) }
+    var lastUseNanoseconds: UInt64? { lastUse.load(ordering: .relaxed) }
 
     /// Calls `done` once `connect` succeeded (nil) or failed; concurrent callers share one attempt.
     func wake(

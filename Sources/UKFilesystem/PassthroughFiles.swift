@@ -5,14 +5,6 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// `-o passthrough=`: whether read-only files may be served by the kernel (FUSE passthrough).
-public enum PassthroughMode: String, Sendable, CaseIterable {
-    /// Where the kernel offers it and the daemon may register backing files (CAP_SYS_ADMIN).
-    case auto
-    /// Always the libfuse path: every READ reaches the daemon.
-    case off
-}
-
 /// Read-only files whose reads the kernel serves itself. OPEN takes the value (the guest's GET, or
 /// a `.ukfs` file's text), puts it in a memory file registered with the FUSE connection, and hands
 /// the kernel that file in its reply: the open's READs, and the READ at end of file, never reach
@@ -31,36 +23,6 @@ final class PassthroughFiles: Sendable {
     /// Backing files kept (one descriptor each) beyond those opens use: an unchanged value costs
     /// no write, a new inode reuses the least recently used one.
     static let idleBackings = 32
-
-    /// What an open reads: the value's text, or the errno its reads fail with.
-    enum OpenValue: Equatable, Sendable {
-        case text([UInt8])
-        case failed(Int32)
-
-        var text: [UInt8]? {
-            if case .text(let text) = self { text } else { nil }
-        }
-    }
-
-    /// An OPEN waiting for its answer, registered in `interrupts` as `ticket`.
-    struct Opener: @unchecked Sendable {
-        // @unchecked: fuse_file_info is a plain C struct, copied by value.
-        let ticket: UInt64
-        let node: Node
-        let info: fuse_file_info
-    }
-
-    /// An OPEN with the value it read.
-    struct PendingOpen: Sendable {
-        let opener: Opener
-        let value: OpenValue
-        var ticket: UInt64 { opener.ticket }
-        var node: Node { opener.node }
-        var info: fuse_file_info { opener.info }
-    }
-
-    /// Reads an inode's value (the guest's GET) and calls back with it, once.
-    typealias Fetch = @Sendable (_ done: @escaping @Sendable (OpenValue) -> Void) -> Void
 
     private struct Backing {
         let file: Int32

@@ -8,6 +8,13 @@ import UKBridgeClient
 enum RetryPause {
     static let poll = Duration.milliseconds(100)
 
+    /// The backoff delay: 0.1 s, doubling with each failure in a row, at most 1.6 s — short enough
+    /// that a guest that behaves again is read within 2 s, long enough that one that never does
+    /// costs under one connection a second.
+    static func delay(afterFailures failures: Int) -> Duration {
+        .milliseconds(100 << min(max(failures - 1, 0), 4))
+    }
+
     static func wait(_ delay: Duration, for address: BridgeAddress) async {
         guard case .unix(let path) = address else {
             try? await Task.sleep(for: delay)

@@ -13,14 +13,14 @@ extension StoreFilesystem {
         switch node.kind {
         case .entry(let ref, let type, let access):
             [
-                ("user.ukstore.type", type.description),
-                ("user.ukstore.id", "0x" + String(ref.entry, radix: 16)),
-                ("user.ukstore.access", access.description),
+                (Self.xattrPrefix + "type", type.description),
+                (Self.xattrPrefix + "id", "0x" + String(ref.entry, radix: 16)),
+                (Self.xattrPrefix + "access", access.description),
             ]
         case .library(let lib):
-            [("user.ukstore.id", String(lib))]
+            [(Self.xattrPrefix + "id", String(lib))]
         case .object(_, let object):
-            [("user.ukstore.id", String(object))]
+            [(Self.xattrPrefix + "id", String(object))]
         default:
             []
         }

@@ -3,8 +3,10 @@ import Foundation
 import Logging
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
-/// The filesystem's operations over the node table and the guest session. Each method answers its
+/// The filesystem's operations over the node table, kept true by the live tree, and the guest's
+/// line. Each method answers its
 /// FUSE request exactly once: at once from the cache, or later when the guest has answered.
 final class StoreFilesystem: FuseRequestHandler, Sendable {
     /// How long the kernel may keep names and attributes: long, since invalidation keeps them true;
@@ -12,7 +14,8 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
     static let cacheTimeout = 60.0
 
     let tree: NodeTable
-    let session: GuestSession
+    let liveTree: LiveTree
+    let line: GuestLink
     let status: MountStatus
     let attributes = Attributes()
     let readOnly: Bool
@@ -24,13 +27,14 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
     private let logger: Logger
 
     init(
-        tree: NodeTable, session: GuestSession, status: MountStatus, readOnly: Bool, logger: Logger,
+        liveTree: LiveTree, line: GuestLink, status: MountStatus, readOnly: Bool, logger: Logger,
         interrupts: InterruptibleRequests = InterruptibleRequests(), passthrough: PassthroughFiles? = nil
     ) {
         self.interrupts = interrupts
         self.passthrough = passthrough
-        self.tree = tree
-        self.session = session
+        self.tree = liveTree.nodes
+        self.liveTree = liveTree
+        self.line = line
         self.status = status
         self.readOnly = readOnly
         self.logger = logger
@@ -41,9 +45,9 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
     func lookup(_ request: FuseRequest, parent: UInt64, name: [UInt8]) {
         // Entering a `mount --all` folder that is not connected connects it first, so its
         // `.ukfs/state` and its listing are the guest's of now.
-        if parent == tree.root, session.isDormant {
+        if parent == tree.root, line.isDormant {
             return interruptibly(request) { answer in
-                session.wake { [self] _ in answer { request in lookupNow(request, parent: parent, name: name) } }
+                line.wake { [self] _ in answer { request in lookupNow(request, parent: parent, name: name) } }
             }
         }
         lookupNow(request, parent: parent, name: name)
@@ -59,7 +63,7 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             request.error(ENOTDIR)
         case .notListed:
             interruptibly(request) { answer in
-                session.ensureListed(parent) { [self] failure in
+                liveTree.ensureListed(parent) { [self] failure in
                     answer { request in
                         if let failure { return request.error(failure) }
                         guard case .found(let node) = tree.child(of: parent, named: name, countingLookup: true) else {
@@ -109,7 +113,7 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
         guard let node = tree.node(ino), node.attached else { return request.error(ENOENT) }
         guard node.kind.isDirectory else { return request.error(ENOTDIR) }
         interruptibly(request) { answer in
-            session.ensureListed(ino) { [self] failure in
+            liveTree.ensureListed(ino) { [self] failure in
                 answer { request in
                     // The root falls back to what it has (at least .ukfs) when the guest is away.
                     if let failure, ino != tree.root { return request.error(failure) }
@@ -182,9 +186,9 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             // a passthrough read, so entries with a setter keep the path below.)
             if let passthrough, !access.contains(.writable), passthrough.isOn {
                 guard let ticket = interrupts.register(request) else { return }
-                return passthrough.open(.init(ticket: ticket, node: node, info: info)) { [session] done in
-                    session.send(.get([ref])) { result in
-                        switch result.entryResults(count: 1)[0] {
+                return passthrough.open(.init(ticket: ticket, node: node, info: info)) { [line] done in
+                    line.get(ref) { result in
+                        switch result {
                         case .value(let value): done(.text(value.text + [0x0A]))
                         case .error(let errno): done(.failed(errno))
                         }
@@ -194,16 +198,11 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
             // The GET goes out now and OPEN is answered at once: the round trip overlaps the
             // kernel's way back to the reader and its first READ (ValueSnapshot).
             let snapshot = ValueSnapshot(pendingWith: interrupts)
-            session.send(.get([ref])) { result in snapshot.fulfill(result.entryResults(count: 1)[0]) }
+            line.get(ref) { snapshot.fulfill($0) }
             request.open(OpenFile(node: node, snapshot: snapshot, writable: wantsWrite), info)
         default:
             request.error(EISDIR)
         }
-    }
-
-    /// Static: answered from the snapshot alone, even after its instance left a `--all` mount.
-    static func read(_ request: FuseRequest, size: Int, offset: Int, file: OpenFile) {
-        file.snapshot.read(request, size: size, offset: offset)
     }
 
     /// Collects what is written; the open's one SET is sent when the first line is complete, from
@@ -243,9 +242,9 @@ final class StoreFilesystem: FuseRequestHandler, Sendable {
         case .failure(let refusal): return request.error(refusal.errno)
         }
         interruptibly(request) { answer in
-            session.send(.set(ref, value)) { result in
+            line.set(ref, to: value) { failure in
                 answer { request in
-                    if let errno = result.setFailure { return request.error(errno) }
+                    if let failure { return request.error(failure) }
                     succeed(request)
                 }
             }

@@ -1,4 +1,5 @@
 import UKBridgeClient
+import UKGuestTree
 
 /// Which ukstore entries make the row's figures, by upstream producers' names (the same in the
 /// simulator, the C agent's double and a real image): libuksched's per-CPU `cpu_time_total` and

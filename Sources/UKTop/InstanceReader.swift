@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// One instance as `ukfs top` follows it: connected when first needed (through the holder's share
 /// when a mount or an exporter holds its line, else holding and sharing the line itself, as

@@ -1,5 +1,6 @@
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// The values of one batched GET of an instance, with when it was answered: what figures and
 /// rates are made of.

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// Issue 10's figures: what sharing a guest's one line costs and saves.
 enum SharedLine {

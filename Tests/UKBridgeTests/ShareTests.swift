@@ -4,6 +4,7 @@ import NIOPosix
 import Testing
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 import UKSimulator
 
 /// The share in one process: a one-client simulator, a holder, and clients of its share, each a

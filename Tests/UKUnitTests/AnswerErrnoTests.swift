@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 @Suite("From an answer, or a written text, to the errno a reader or writer gets")
 struct AnswerErrnoTests {
@@ -11,6 +12,15 @@ struct AnswerErrnoTests {
     func getResults() {
         let answer: Result<Answer, BridgeError> = .success(.get([value, .error(WireErrno.EACCES)]))
         #expect(answer.entryResults(count: 2) == [value, .error(WireErrno.EACCES)])
+    }
+
+    @Test("a GET of one entry: its result, or the reason there is none")
+    func oneEntry() {
+        #expect((Result<Answer, BridgeError>.success(.get([value]))).entryResult == value)
+        #expect((Result<Answer, BridgeError>.success(.get([.error(WireErrno.EACCES)]))).entryResult == .error(WireErrno.EACCES))
+        #expect((Result<Answer, BridgeError>.success(.failure(.get, errno: WireErrno.EPERM))).entryResult == .error(WireErrno.EPERM))
+        #expect((Result<Answer, BridgeError>.success(.get([value, value]))).entryResult == .error(EIO), "not an answer to one")
+        #expect((Result<Answer, BridgeError>.failure(.timedOut)).entryResult == .error(EIO))
     }
 
     @Test("without results, every entry gets the reason: the guest's errno, else EIO")

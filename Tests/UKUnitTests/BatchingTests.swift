@@ -3,6 +3,7 @@ import Testing
 import UKBridge
 
 @testable import UKBridgeClient
+@testable import UKGuestTree
 
 @Suite("GET batches: as few requests as the guest's limits allow")
 struct BatchingTests {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 @Suite("A whole directory, page by page, from one generation")
 struct DirectoryListingTests {

@@ -1,6 +1,7 @@
 import Testing
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 @testable import UKFilesystem
 
@@ -102,7 +103,7 @@ struct ListingRulesTests {
             ListedChild(kind: .library, id: 1, name: name("libukalloc")),
             ListedChild(kind: .library, id: 2, name: name(".ukfs")),
         ]
-        let children = ListingFilter.children(from: listed, in: root) { _, _ in }
+        let children = NodeChildren.children(from: listed, in: root) { _, _ in }
         #expect(children.map(\.name) == [name("libukalloc"), name("memory")])
         #expect(children.map(\.kind) == [.library(1), .alias(target: name("libukalloc"))])
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOPosix
 import UKBridgeClient
+import UKGuestTree
 
 /// Shell completion that knows the domain: instance names, entry paths of an instance, ukfs
 /// mountpoints, mount options. argument-parser's generated scripts call these through

@@ -1,6 +1,7 @@
 import ArgumentParser
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import UKBridgeClient
+import UKGuestTree
 
 struct LsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

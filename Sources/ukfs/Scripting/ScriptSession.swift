@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import UKBridge
 import UKBridgeClient
+import UKGuestTree
 
 /// The instance argument and time bound every scripting command (ls, get, set, watch, dump) takes.
 struct InstanceOptions: ParsableArguments {

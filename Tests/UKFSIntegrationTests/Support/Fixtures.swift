@@ -3,8 +3,9 @@ import Synchronization
 
 /// Paths of the package and the programs under test.
 enum Paths {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let packageRoot = URL(fileURLWithPath: #filePath)   // Tests/UKFSIntegrationTests/Support/Fixtures.swift
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     /// The `ukfs` built beside this test bundle (`swift test` builds it: this target depends on it).
     static let ukfs: String = {

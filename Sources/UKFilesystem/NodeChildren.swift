@@ -1,9 +1,9 @@
 import UKBridge
-import UKBridgeClient
+import UKGuestTree
 
 /// Turns a guest's listing of a directory into the mount's children, through the one ListingGate
 /// (names checked, repeats and `.ukfs` refused, children placed, aliases added), as node kinds.
-enum ListingFilter {
+enum NodeChildren {
     static let metaFolderName = Array(".ukfs".utf8)
 
     static func children(

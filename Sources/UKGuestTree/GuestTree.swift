@@ -1,5 +1,6 @@
 import Foundation
 import UKBridge
+import UKBridgeClient
 
 /// A guest's tree as the scripting commands and the exporter see it: the same paths as the mount
 /// (aliases such as `net/eth0` included, names checked by the same rules), listings cached until

@@ -1,4 +1,5 @@
 import UKBridge
+import UKBridgeClient
 
 /// Every page of one guest directory (docs/protocol.md §3.2), shared by the mount and the
 /// scripting commands: a directory is only true when all its pages come from one generation.
