@@ -37,32 +37,32 @@ final class ShareClientHandler: ChannelInboundHandler {
 
     /// Log throttles shared by every share of the process: a local process that tries again and
     /// again must not log once per try.
-    private static let refusedFull = LogThrottle()
-    private static let closedSilent = LogThrottle()
-    private static let closedIdle = LogThrottle()
-    private static let droppedEvents = LogThrottle()
+    static let refusedFull = LogThrottle()
+    static let closedSilent = LogThrottle()
+    static let closedIdle = LogThrottle()
+    static let droppedEvents = LogThrottle()
 
-    private let line: ShareLine
-    private let share: ShareIdentity
-    private let logger: Logger
+    let line: ShareLine
+    let share: ShareIdentity
+    let logger: Logger
     /// Raised by the frame handler when it drops this client for damage.
     private let damaged: DamageFlag
-    private var peer: Int32 = 0
-    private var context: ChannelHandlerContext?
+    var peer: Int32 = 0
+    var context: ChannelHandlerContext?
     private var queued = CircularBuffer<(rid: UInt16, request: Request)>()
-    private var onLine = 0
-    private var watching = false
+    var onLine = 0
+    var watching = false
     private var registered = false
     private var reading = true
     /// Completed a HELLO: counted among the share's clients.
     private(set) var greeted = false
     /// Over the share's client limit: answered one HELLO (EUSERS) or STATUS, then closed.
-    private var refusing = false
-    private var connectedAt = NIODeadline.now()
-    private var lastHeard = NIODeadline.now()
+    var refusing = false
+    var connectedAt = NIODeadline.now()
+    var lastHeard = NIODeadline.now()
     /// Events this client could not take since it last could, and the latest one's generation.
-    private var eventsDropped: UInt64 = 0
-    private var lastGeneration: UInt64 = 0
+    var eventsDropped: UInt64 = 0
+    var lastGeneration: UInt64 = 0
 
     init(line: ShareLine, share: ShareIdentity, damaged: DamageFlag, logger: Logger) {
         self.line = line
@@ -242,89 +242,6 @@ final class ShareClientHandler: ChannelInboundHandler {
         if counted { line.send(request, done: done) } else { line.ask(request, done: done) }
     }
 
-    // MARK: writing
-
-    private func reply(_ answer: Answer, rid: UInt16) {
-        guard let context, context.channel.isActive else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 64)
-        FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encode(answer: answer, rid: rid, into: &$0) }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-    }
-
-    private func replyUnknown(type: UInt8, rid: UInt16) {
-        guard let context else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 16)
-        FrameEncoder.writeFrame(into: &buffer) { MessageCodec.encodeUnknownAnswer(type: type, rid: rid, into: &$0) }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-    }
-
-    private func status(rid: UInt16) {
-        guard let context else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 64)
-        let counters = line.counters
-        FrameEncoder.writeFrame(into: &buffer) {
-            $0.writeInteger(Self.statusType | 0x80)
-            $0.writeInteger(rid, endianness: .little)
-            $0.writeVarint(0)
-            $0.writeVarint(UInt64(share.pid))
-            $0.writeVarint(counters.clients.load(ordering: .relaxed))
-            $0.writeVarint(counters.clientRequests.load(ordering: .relaxed))
-            $0.writeVarint(counters.lineRequests.load(ordering: .relaxed))
-            $0.writeString8(Array(share.command.utf8.prefix(255)))
-        }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-    }
-
-    /// An event for a client that watches; dropped (and counted) while the client does not drain
-    /// what it was sent, so a client that stops reading costs the holder at most the channel's
-    /// high-water mark, however many events the guest sends.
-    func deliver(_ event: ObjectEvent) {
-        guard watching, let context, context.channel.isActive else { return }
-        lastGeneration = event.generation
-        guard context.channel.isWritable else {
-            eventsDropped += 1
-            line.counters.eventsDropped.add(1, ordering: .relaxed)
-            if let total = Self.droppedEvents.note() {
-                logger.warning(
-                    "dropped guest events for a share client that does not read them", metadata: ["total": "\(total)", "pid": "\(peer)"])
-            }
-            return
-        }
-        tellLostEvents()
-        context.writeAndFlush(wrapOutboundOut(FrameEncoder.frame(event: event, allocator: context.channel.allocator)), promise: nil)
-    }
-
-    /// EVENTS_LOST (docs/protocol.md §10) before anything else the client hears of the tree, once
-    /// it can take it: its cached tree may be stale, so it re-lists.
-    private func tellLostEvents() {
-        guard eventsDropped > 0, watching, let context, context.channel.isActive else { return }
-        let marker = ObjectEvent(kind: .overflow, lib: 0, object: eventsDropped, generation: lastGeneration, name: [])
-        eventsDropped = 0
-        context.writeAndFlush(wrapOutboundOut(FrameEncoder.frame(event: marker, allocator: context.channel.allocator)), promise: nil)
-    }
-
-    /// Closes a client that never completed its handshake in time, or fell silent; true if closed.
-    func closeIfStale(now: NIODeadline) -> Bool {
-        guard let context else { return false }
-        if !greeted || refusing {
-            guard now - connectedAt >= Self.handshakeTimeout - Self.sweepPeriod else { return false }
-            if let total = Self.closedSilent.note() {
-                logger.warning(
-                    "closed a share client that sent no HELLO within \(Self.handshakeTimeout.nanoseconds / 1_000_000_000) s",
-                    metadata: ["times": "\(total)", "pid": "\(peer)"])
-            }
-        } else {
-            guard now - lastHeard >= Self.idleTimeout - Self.sweepPeriod, onLine == 0 else { return false }
-            if let total = Self.closedIdle.note() {
-                logger.notice(
-                    "closed a share client that sent nothing for \(Self.idleTimeout.nanoseconds / 1_000_000_000) s",
-                    metadata: ["times": "\(total)", "pid": "\(peer)"])
-            }
-        }
-        context.close(promise: nil)
-        return true
-    }
-
     /// Closes once what was written has gone (an answer to a client over the limit).
     private func closeAfterWrites() {
         guard let context else { return }
@@ -336,39 +253,5 @@ final class ShareClientHandler: ChannelInboundHandler {
 
     func close() {
         context?.close(promise: nil)
-    }
-}
-
-/// Set when the frame handler drops a client for damage (from its callback, hence atomic).
-final class DamageFlag: Sendable {
-    private let raised = Atomic<Bool>(false)
-    func raise() { raised.store(true, ordering: .relaxed) }
-    var isRaised: Bool { raised.load(ordering: .relaxed) }
-}
-
-/// Who holds the line, as the STATUS answer tells it.
-struct ShareIdentity: Sendable {
-    let pid: pid_t
-    let command: String
-}
-
-/// SO_PEERCRED of a local socket: who is at the other end.
-struct PeerCredentials: Sendable {
-    var pid: Int32 = 0
-    var uid: UInt32 = UInt32.max
-    var gid: UInt32 = UInt32.max
-
-    static func of(_ channel: Channel) -> PeerCredentials? {
-        guard let provider = channel as? SocketOptionProvider else { return nil }
-        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-        // On the channel's own loop the option is read at once, so the box is filled on return.
-        let box = Box()
-        future.whenSuccess { credentials in box.value.withLock { $0 = credentials } }
-        return box.value.withLock { $0 }
-    }
-
-    private final class Box: Sendable {
-        let value = Mutex<PeerCredentials?>(nil)
     }
 }
