@@ -262,14 +262,16 @@ final class PassthroughFiles: Sendable {
     }
 
     private func rewrite(_ backing: inout Backing, with text: [UInt8]) -> Bool {
-        guard Self.write(text, to: backing.file) else { return false }
+        guard Self.write(text, to: backing.file, replacing: backing.text.count) else { return false }
         backing.text = text
         return true
     }
 
-    private static func write(_ text: [UInt8], to file: Int32) -> Bool {
+    /// Writes `text` over the file's `previous` bytes; a counter keeps its length most of the
+    /// time, and then the truncation, a system call on every open, is not needed.
+    private static func write(_ text: [UInt8], to file: Int32, replacing previous: Int = -1) -> Bool {
         let written = text.withUnsafeBytes { pwrite(file, $0.baseAddress, $0.count, 0) }
-        return written == text.count && ftruncate(file, off_t(text.count)) == 0
+        return written == text.count && (previous == text.count || ftruncate(file, off_t(text.count)) == 0)
     }
 
     /// A backing file for an inode that has none: once `idleBackings` exist, the least recently
