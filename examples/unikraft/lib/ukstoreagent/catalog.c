@@ -8,8 +8,12 @@
  */
 #include "catalog.h"
 
+#include <string.h>
+
 #include <uk/event.h>
 #include <uk/store.h>
+
+#include "port.h"
 
 /* ukstore raises CREATE_OBJECT from _uk_store_obj_add(), in whatever thread
  * adds the object, from boot on: the table is static so it is ready before
@@ -65,3 +69,16 @@ static int on_release_event(void *arg)
 
 UK_EVENT_HANDLER(UKSTORE_EVENT_CREATE_OBJECT, on_create_event);
 UK_EVENT_HANDLER(UKSTORE_EVENT_RELEASE_OBJECT, on_release_event);
+
+/* Gathers what each part counts; under the lock, so the figures are of one
+ * moment. */
+void ua_catalog_stats(struct ua_catalog_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	ua_port_lock();
+	ua_objs_count(&st->objects, &st->references, &st->table_full,
+		      &st->orphans);
+	st->events_dropped = ua_events_dropped();
+	st->names_skipped = ua_dir_names_skipped();
+	ua_port_unlock();
+}

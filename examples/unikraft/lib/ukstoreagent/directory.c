@@ -275,32 +275,6 @@ int ua_dir_find_entry(uint64_t lib, uint64_t slot, uint64_t id,
 }
 
 /* --- what is left out for its name -------------------------------------- */
-uint16_t ua_dir_entries_skipped(struct uk_store_object *o)
-{
-	const struct uk_store_entry *e = NULL, *f;
-	const char *s, *t;
-	size_t i = 0, len, tl;
-	uint16_t c = 0;
-
-	/* the count does not depend on the order: candidates less distinct
-	 * names, plus entries named invalidly. List order needs no scratch. */
-	while (i++ < UA_MAX_OBJ_ENTRIES && (e = ua_obj_entry_next(o, e))) {
-		if (!ua_entry_typed(e))
-			continue;
-		if (!ua_entry_name(e, &s, &len)) {
-			c++;
-			continue;
-		}
-		for (f = ua_obj_entry_next(o, NULL); f != e;
-		     f = ua_obj_entry_next(o, f))
-			if (entry_name(f, &t, &tl) && ua_name_eq(s, len, t, tl)) {
-				c++;
-				break;
-			}
-	}
-	return c;
-}
-
 uint32_t ua_dir_names_skipped(void)
 {
 	uint32_t c = 0;

@@ -6,6 +6,7 @@
 
 #include <uk/store.h>
 
+#include "config.h"
 #include "store_view.h"
 
 int ua_name_ok(const char *s, size_t len)
@@ -41,4 +42,39 @@ int ua_entry_name(const struct uk_store_entry *e, const char **s,
 	*s = n;
 	*len = l;
 	return 1;
+}
+
+size_t ua_bounded_strlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n <= max && s[n])
+		n++;
+	return n;
+}
+
+uint16_t ua_entries_skipped(struct uk_store_object *o)
+{
+	const struct uk_store_entry *e = NULL, *f;
+	const char *s, *t;
+	size_t i = 0, len, tl;
+	uint16_t c = 0;
+
+	/* the count does not depend on the order: candidates less distinct
+	 * names, plus entries named invalidly. List order needs no scratch. */
+	while (i++ < UA_MAX_OBJ_ENTRIES && (e = ua_obj_entry_next(o, e))) {
+		if (!ua_entry_typed(e))
+			continue;
+		if (!ua_entry_name(e, &s, &len)) {
+			c++;
+			continue;
+		}
+		for (f = ua_obj_entry_next(o, NULL); f != e;
+		     f = ua_obj_entry_next(o, f))
+			if (ua_entry_typed(f) && ua_entry_name(f, &t, &tl) && ua_name_eq(s, len, t, tl)) {
+				c++;
+				break;
+			}
+	}
+	return c;
 }

@@ -15,6 +15,7 @@
 #define UKSTOREAGENT_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct uk_store_entry;
 
@@ -28,5 +29,14 @@ int ua_name_eq(const char *a, size_t alen, const char *b, size_t blen);
  * has no name that can be served. */
 int ua_entry_name(const struct uk_store_entry *e, const char **s,
 		  size_t *len);
+
+/* strlen that stops looking after max + 1 bytes. */
+size_t ua_bounded_strlen(const char *s, size_t max);
+
+struct uk_store_object;
+
+/* Entries of object `o` its directory leaves out: named invalidly, or
+ * repeating an earlier entry's name (§4.3). */
+uint16_t ua_entries_skipped(struct uk_store_object *o);
 
 #endif /* UKSTOREAGENT_NAMES_H */

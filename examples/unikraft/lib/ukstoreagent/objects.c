@@ -8,8 +8,6 @@
 #include <uk/refcount.h>
 #include <uk/store.h>
 
-#include "catalog.h"
-#include "directory.h"
 #include "events.h"
 #include "names.h"
 #include "port.h"
@@ -177,7 +175,7 @@ void ua_catalog_on_create(uint16_t lib, uint64_t obj)
 	memset(&rec, 0, sizeof(rec));
 	rec.name_len = keep_name(o->name, rec.name);
 	/* entries are fixed once the object is added: count them once */
-	rec.names_skipped = ua_dir_entries_skipped(o);
+	rec.names_skipped = ua_entries_skipped(o);
 	rec.used = UA_SLOT_LIVE;
 	rec.lib = lib;
 	rec.id = obj;
@@ -226,17 +224,13 @@ void ua_catalog_on_release(uint16_t lib, uint64_t obj)
 	ua_port_unlock();
 }
 
-void ua_catalog_stats(struct ua_catalog_stats *st)
+void ua_objs_count(uint32_t *listed, uint32_t *references,
+		   uint32_t *full, uint32_t *orphaned_count)
 {
-	memset(st, 0, sizeof(*st));
-	ua_port_lock();
-	st->table_full = table_full;
-	st->orphans = orphans;
-	st->events_dropped = ua_events_dropped();
-	st->names_skipped = ua_dir_names_skipped();
+	*full = table_full;
+	*orphaned_count = orphans;
 	for (size_t i = 0; i < ua_objs_used; i++) {
-		st->objects += ua_objs[i].used == UA_SLOT_LIVE;
-		st->references += ua_objs[i].used != UA_SLOT_FREE;
+		*listed += ua_objs[i].used == UA_SLOT_LIVE;
+		*references += ua_objs[i].used != UA_SLOT_FREE;
 	}
-	ua_port_unlock();
 }

@@ -63,4 +63,21 @@ void ua_obj_unpin(struct ua_obj *slot);
  * agent's reference left) and drops the references of unlisted objects. */
 void ua_objs_reap(void);
 
+/* The table's counts for ua_catalog_stats(), added to *listed and
+ * *references; caller holds the port lock. */
+void ua_objs_count(uint32_t *listed, uint32_t *references,
+		   uint32_t *full, uint32_t *orphaned_count);
+
+
+/* Entry points of the ukstore event handlers (also used by tests).
+ * on_create acquires the object (the agent's own reference, kept while it
+ * is in the table); on_release only unlists it. */
+void ua_catalog_on_create(uint16_t lib, uint64_t obj);
+void ua_catalog_on_release(uint16_t lib, uint64_t obj);
+
+/* Agent thread, once per poll: unlists objects whose owner has released
+ * them (only the agent's reference left) and drops the references of
+ * unlisted objects. ua_catalog_generation() does it too. */
+void ua_catalog_maintain(void);
+
 #endif /* UKSTOREAGENT_OBJECTS_H */

@@ -25,15 +25,6 @@ struct ua_obj_entry_view {
 	struct uk_list_head list_head;
 } __attribute__((aligned(8)));
 
-size_t ua_bounded_strlen(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n <= max && s[n])
-		n++;
-	return n;
-}
-
 uint16_t ua_nlibs(void)
 {
 	uint16_t n = uk_libid_count();

@@ -41,7 +41,4 @@ int ua_entry_typed(const struct uk_store_entry *e);
 /* tinfo of §3.2: type | readable << 4 | writable << 5. */
 uint8_t ua_entry_tinfo(const struct uk_store_entry *e);
 
-/* strlen that stops looking after max + 1 bytes. */
-size_t ua_bounded_strlen(const char *s, size_t max);
-
 #endif /* UKSTOREAGENT_STORE_VIEW_H */

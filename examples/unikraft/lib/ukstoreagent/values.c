@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* GET and SET of one entry through ukstore's typed accessors. */
+#include "values.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +9,7 @@
 
 #include "catalog.h"
 #include "directory.h"
+#include "names.h"
 #include "objects.h"
 #include "store_view.h"
 #include "wire.h"

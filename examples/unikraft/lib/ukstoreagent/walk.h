@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog.h"
+#include "directory.h"
 
 struct ua_seq {
 	size_t n;
