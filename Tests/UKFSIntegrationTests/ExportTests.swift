@@ -5,6 +5,21 @@ import Testing
 @Suite("Prometheus export")
 struct ExportTests {
     /// Starts `ukfs export ARGS --listen 127.0.0.1:0`; returns it and its metrics URL.
+    /// A simulated guest exported alone (`ukfs export vm1`) for `body`, both stopped after it.
+    static func withExport(_ body: (_ guest: Instance, _ url: String) throws -> Void) throws {
+        let guest = try Instance()
+        defer { guest.stop() }
+        try guest.startGuest()
+        let (export, url) = try Self.export(guest, ["vm1"])
+        defer { export.stop() }
+        try body(guest, url)
+    }
+
+    /// The port of an exporter's URL (`http://127.0.0.1:PORT/metrics`).
+    static func port(of url: String) -> String? {
+        url.split(separator: ":").last?.split(separator: "/").first.map(String.init)
+    }
+
     static func export(_ guest: Instance, _ arguments: [String]) throws -> (BackgroundProcess, String) {
         let process = try BackgroundProcess(
             [Paths.ukfs, "export"] + arguments + ["--listen", "127.0.0.1:0"],
@@ -79,19 +94,16 @@ struct ExportTests {
 
     @Test("objects created in the guest appear in the next scrape")
     func liveObjects() throws {
-        let guest = try Instance()
-        defer { guest.stop() }
-        try guest.startGuest()
-        let (export, url) = try Self.export(guest, ["vm1"])
-        defer { export.stop() }
-        #expect(!Self.scrape(url).contains("object=\"netdev2\""))
-        // The simulator serves many hosts at once, so the exporter and ukfs set can share it.
-        #expect(guest.ukfs(["set", "vm1", "appsim/netdev_count", "3"]).status == 0)
-        #expect(
-            Shell.eventually(within: 5) {
-                Self.scrape(url).contains(
-                    "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\",device=\"eth2\"}")
-            })
+        try Self.withExport { guest, url in
+            #expect(!Self.scrape(url).contains("object=\"netdev2\""))
+            // The simulator serves many hosts at once, so the exporter and ukfs set can share it.
+            #expect(guest.ukfs(["set", "vm1", "appsim/netdev_count", "3"]).status == 0)
+            #expect(
+                Shell.eventually(within: 5) {
+                    Self.scrape(url).contains(
+                        "ukstore_rx_bytes_total{ukstore_instance=\"vm1\",library=\"libuknetdev\",object=\"netdev2\",device=\"eth2\"}")
+                })
+        }
     }
 
     @Test("--all exports every registered instance, as they come and go; one down is ukfs_up 0")
@@ -132,126 +144,120 @@ struct ExportTests {
 
     @Test("70 slowloris connections, each sending a header line a second, do not keep Prometheus out (issue 19.4)")
     func slowloris() throws {
-        let guest = try Instance()
-        defer { guest.stop() }
-        try guest.startGuest()
-        let (export, url) = try Self.export(guest, ["vm1"])
-        defer { export.stop() }
-        let port = try #require(url.split(separator: ":").last?.split(separator: "/").first.map(String.init))
-        // As slowloris does: 70 connections that each send one more header line every second and
-        // never end their request, each re-opened as soon as it is found closed; meanwhile 40
-        // scrapes, a quarter of a second apart, each on a new connection. Prints the scrapes served,
-        // the closes the attackers saw, and how many of the 70 first connections were closed by the
-        // exporter (all of them: a trickled request has a deadline, whatever it keeps sending).
-        let run = Shell.run(
-            [
-                "/usr/bin/python3", "-c",
-                """
-                import socket, threading, time, urllib.request
-                port = \(port)
-                def attacker():
-                    s = socket.create_connection(("127.0.0.1", port))
-                    s.sendall(b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n")
-                    s.setblocking(False)
-                    return s
-                conns = [attacker() for _ in range(70)]
-                first = set(conns)
-                first_closed = set()
-                closes = 0
-                served = 0
-                done = threading.Event()
-                def scrapes():
-                    global served
-                    for _ in range(40):
-                        try:
-                            body = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10).read()
-                            if b'ukfs_up{ukstore_instance="vm1"} 1' in body: served += 1
-                        except Exception as error:
-                            print("scrape failed:", error)
-                        time.sleep(0.25)   # past the 5 s a request has: attackers are closed meanwhile
-                    done.set()
-                threading.Thread(target=scrapes).start()
-                line = 0
-                while not done.is_set():
-                    line += 1
-                    for i, s in enumerate(conns):
-                        closed = False
-                        try:
-                            if s.recv(65536) == b"": closed = True
-                        except BlockingIOError:
-                            pass
-                        except OSError:
-                            closed = True
-                        if not closed:
+        try Self.withExport { guest, url in
+            let port = try #require(Self.port(of: url))
+            // As slowloris does: 70 connections that each send one more header line every second and
+            // never end their request, each re-opened as soon as it is found closed; meanwhile 40
+            // scrapes, a quarter of a second apart, each on a new connection. Prints the scrapes served,
+            // the closes the attackers saw, and how many of the 70 first connections were closed by the
+            // exporter (all of them: a trickled request has a deadline, whatever it keeps sending).
+            let run = Shell.run(
+                [
+                    "/usr/bin/python3", "-c",
+                    """
+                    import socket, threading, time, urllib.request
+                    port = \(port)
+                    def attacker():
+                        s = socket.create_connection(("127.0.0.1", port))
+                        s.sendall(b"GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n")
+                        s.setblocking(False)
+                        return s
+                    conns = [attacker() for _ in range(70)]
+                    first = set(conns)
+                    first_closed = set()
+                    closes = 0
+                    served = 0
+                    done = threading.Event()
+                    def scrapes():
+                        global served
+                        for _ in range(40):
                             try:
-                                s.send(b"X-%d: %d\\r\\n" % (line, i))
+                                body = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10).read()
+                                if b'ukfs_up{ukstore_instance="vm1"} 1' in body: served += 1
+                            except Exception as error:
+                                print("scrape failed:", error)
+                            time.sleep(0.25)   # past the 5 s a request has: attackers are closed meanwhile
+                        done.set()
+                    threading.Thread(target=scrapes).start()
+                    line = 0
+                    while not done.is_set():
+                        line += 1
+                        for i, s in enumerate(conns):
+                            closed = False
+                            try:
+                                if s.recv(65536) == b"": closed = True
                             except BlockingIOError:
                                 pass
                             except OSError:
                                 closed = True
-                        if closed:
-                            closes += 1
-                            if s in first: first_closed.add(s)
-                            s.close()
-                            conns[i] = attacker()
-                    done.wait(1)
-                while len(first_closed) < 70 and line < 60:
-                    line += 1
-                    for s in first - first_closed:
-                        try:
-                            if s.recv(65536) == b"": first_closed.add(s)
-                        except BlockingIOError:
-                            s.send(b"X-%d: late\\r\\n" % line)
-                        except OSError:
-                            first_closed.add(s)
-                    time.sleep(1)
-                print(served, closes, len(first_closed))
-                """,
-            ], timeout: 300)
-        let figures = run.stdout.split(separator: "\n").last?.split(separator: " ").map(String.init) ?? []
-        #expect(figures.count == 3, "\(run)")
-        guard figures.count == 3 else { return }
-        #expect((Int(figures[0]) ?? 0) >= 39, "scrapes served of 40: \(run)")
-        #expect((Int(figures[1]) ?? 0) >= 70, "attackers were closed and came back while Prometheus scraped: \(run)")
-        #expect(figures[2] == "70", "every trickling connection was closed by the exporter: \(run)")
+                            if not closed:
+                                try:
+                                    s.send(b"X-%d: %d\\r\\n" % (line, i))
+                                except BlockingIOError:
+                                    pass
+                                except OSError:
+                                    closed = True
+                            if closed:
+                                closes += 1
+                                if s in first: first_closed.add(s)
+                                s.close()
+                                conns[i] = attacker()
+                        done.wait(1)
+                    while len(first_closed) < 70 and line < 60:
+                        line += 1
+                        for s in first - first_closed:
+                            try:
+                                if s.recv(65536) == b"": first_closed.add(s)
+                            except BlockingIOError:
+                                s.send(b"X-%d: late\\r\\n" % line)
+                            except OSError:
+                                first_closed.add(s)
+                        time.sleep(1)
+                    print(served, closes, len(first_closed))
+                    """,
+                ], timeout: 300)
+            let figures = run.stdout.split(separator: "\n").last?.split(separator: " ").map(String.init) ?? []
+            #expect(figures.count == 3, "\(run)")
+            guard figures.count == 3 else { return }
+            #expect((Int(figures[0]) ?? 0) >= 39, "scrapes served of 40: \(run)")
+            #expect((Int(figures[1]) ?? 0) >= 70, "attackers were closed and came back while Prometheus scraped: \(run)")
+            #expect(figures[2] == "70", "every trickling connection was closed by the exporter: \(run)")
+        }
     }
 
     @Test("HEAD gets the GET's Content-Length and no body; gzip when asked; a malformed request's connection closes after its 400")
     func httpDetails() throws {
-        let guest = try Instance()
-        defer { guest.stop() }
-        try guest.startGuest()
-        let (export, url) = try Self.export(guest, ["vm1"])
-        defer { export.stop() }
-        let port = try #require(url.split(separator: ":").last?.split(separator: "/").first.map(String.init))
-        let root = "http://127.0.0.1:\(port)/"
-        let head = Shell.run(["/usr/bin/curl", "-sfI", root])
-        #expect(head.status == 0 && head.stdout.lowercased().contains("content-length: 33\r\n"), "\(head)")
-        let headMetrics = Shell.run(["/usr/bin/curl", "-sf", "-I", url, "-o", "/dev/null", "-w", "%{size_download}"])
-        #expect(headMetrics.status == 0 && headMetrics.stdout == "0", "HEAD has no body: \(headMetrics)")
-        let gzipped = Shell.run(["/usr/bin/curl", "-sf", "-H", "Accept-Encoding: gzip", "-D", "-", url, "-o", guest.folder + "/m.gz"])
-        #expect(gzipped.stdout.lowercased().contains("content-encoding: gzip"), "\(gzipped)")
-        let unzipped = Shell.run("gzip -dc '\(guest.folder)/m.gz'")
-        #expect(unzipped.status == 0 && unzipped.stdout.contains("ukfs_up{ukstore_instance=\"vm1\"} 1"), "\(unzipped.stderr)")
-        let plain = Shell.run(["/usr/bin/curl", "-sf", "-D", "-", url])
-        #expect(!plain.stdout.lowercased().contains("content-encoding"), "no gzip unless asked")
-        #expect(plain.stdout.contains("process_resident_memory_bytes "), "process_* metrics")
-        let malformed = Shell.run(
-            [
-                "/usr/bin/python3", "-c",
-                """
-                import socket
-                c = socket.create_connection(("127.0.0.1", \(port)))
-                c.settimeout(5)
-                c.sendall(b"NOT HTTP AT ALL\\r\\n\\r\\n")
-                data = b""
-                while True:
-                    chunk = c.recv(4096)
-                    if not chunk: break
-                    data += chunk
-                print(data.split(b"\\r\\n")[0].decode(), b"connection: close" in data.lower(), "closed")
-                """,
-            ], timeout: 30)
-        #expect(malformed.stdout == "HTTP/1.1 400 Bad Request True closed\n", "\(malformed)")
+        try Self.withExport { guest, url in
+            let port = try #require(Self.port(of: url))
+            let root = "http://127.0.0.1:\(port)/"
+            let head = Shell.run(["/usr/bin/curl", "-sfI", root])
+            #expect(head.status == 0 && head.stdout.lowercased().contains("content-length: 33\r\n"), "\(head)")
+            let headMetrics = Shell.run(["/usr/bin/curl", "-sf", "-I", url, "-o", "/dev/null", "-w", "%{size_download}"])
+            #expect(headMetrics.status == 0 && headMetrics.stdout == "0", "HEAD has no body: \(headMetrics)")
+            let gzipped = Shell.run(["/usr/bin/curl", "-sf", "-H", "Accept-Encoding: gzip", "-D", "-", url, "-o", guest.folder + "/m.gz"])
+            #expect(gzipped.stdout.lowercased().contains("content-encoding: gzip"), "\(gzipped)")
+            let unzipped = Shell.run("gzip -dc '\(guest.folder)/m.gz'")
+            #expect(unzipped.status == 0 && unzipped.stdout.contains("ukfs_up{ukstore_instance=\"vm1\"} 1"), "\(unzipped.stderr)")
+            let plain = Shell.run(["/usr/bin/curl", "-sf", "-D", "-", url])
+            #expect(!plain.stdout.lowercased().contains("content-encoding"), "no gzip unless asked")
+            #expect(plain.stdout.contains("process_resident_memory_bytes "), "process_* metrics")
+            let malformed = Shell.run(
+                [
+                    "/usr/bin/python3", "-c",
+                    """
+                    import socket
+                    c = socket.create_connection(("127.0.0.1", \(port)))
+                    c.settimeout(5)
+                    c.sendall(b"NOT HTTP AT ALL\\r\\n\\r\\n")
+                    data = b""
+                    while True:
+                        chunk = c.recv(4096)
+                        if not chunk: break
+                        data += chunk
+                    print(data.split(b"\\r\\n")[0].decode(), b"connection: close" in data.lower(), "closed")
+                    """,
+                ], timeout: 30)
+            #expect(malformed.stdout == "HTTP/1.1 400 Bad Request True closed\n", "\(malformed)")
+        }
     }
 }
