@@ -126,10 +126,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // What the in-process suites share: a trait that keeps their tasks off the cooperative pool
+        // the integration suites' synchronous tests hold.
+        .target(
+            name: "UKTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/UKTestSupport"
+        ),
         .testTarget(
             name: "UKBridgeTests",
             dependencies: [
-                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKSimulator",
+                "UKBridge", "UKBridgeClient", "UKGuestTree", "UKSimulator", "UKTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -139,6 +149,7 @@ let package = Package(
             name: "UKUnitTests",
             dependencies: [
                 "UKBridge", "UKBridgeClient", "UKGuestTree", "UKFilesystem", "UKExport", "UKTop",
+                "UKTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

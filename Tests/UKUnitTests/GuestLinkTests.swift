@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import Testing
+import UKTestSupport
 import UKBridge
 import UKBridgeClient
 
@@ -9,7 +10,7 @@ import UKBridgeClient
 
 /// The line's job alone: what a use does when there is no connection, by policy. The guest is a
 /// socket path nothing listens on, so every attempt fails at once. No root, no FUSE.
-@Suite("The guest's line: always on, or opened on use")
+@Suite("The guest's line: always on, or opened on use", .ownThreads)
 struct GuestLinkTests {
     private func link(_ policy: any LinePolicy) -> GuestLink {
         let status = MountStatus(instanceName: "vm", address: .unix(path: "/nonexistent/ukfs-unit/vm.sock"))

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import UKTestSupport
 import UKBridgeClient
 
 @testable import UKFilesystem
@@ -8,7 +9,7 @@ import UKBridgeClient
 /// The pieces that keep a `mount --all` folder's cost to its use: the descriptor-derived connection
 /// budget, one shared connection attempt per wake, and the listener probe that finds instances
 /// without a word to their guests.
-@Suite("mount --all on demand")
+@Suite("mount --all on demand", .ownThreads)
 struct OnDemandTests {
     @Test("the budget is (descriptors − reserve) / 3 connections; a refusal names the folder until it connects")
     func budget() {
