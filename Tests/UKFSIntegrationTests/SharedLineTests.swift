@@ -115,7 +115,7 @@ struct SharedLineTests {
         #expect(guest.ukfs(["get", "vm1", "print/console_lvl"]).stdout == "3\n")
     }
 
-    @Test("a client that sends garbage, or 10,000 requests at once, does not hold up another's reads")
+    @Test("a client that sends garbage, or 10,000 requests at once, is dropped while another reads on")
     func floodingClient() throws {
         let guest = try Instance().mount()
         defer { guest.stop() }
@@ -126,23 +126,20 @@ struct SharedLineTests {
         let share = guest.registry + "/vm1.share"
         let path = second + "/libukalloc/cur_mem_free"
 
-        // Interleaved rounds, medians compared: the machine is shared, so the bound is generous
-        // here (3×); ukfs-bench measures the figure itself against the 2×.
-        var quiet: [Double] = []
-        var flooded: [Double] = []
+        // What a user of the second mount sees while two clients flood the share: every read
+        // answers, with a value. How much slower it answers is a figure ukfs-bench measures
+        // against the quiet share in the same run ("flooding clients"), not a test's business.
         for _ in 0..<3 {
-            quiet.append(try Readers.seconds(reading: path, times: 500))
             let flood = Flooder(socket: share)
             flood.start()
-            // Measured once the flood is under way, its threads connecting (a fixed pause can end
-            // before a loaded machine has started them, and the "flooded" reads would be quiet ones).
+            // Read once the flood is under way, its threads connecting (a fixed pause can end
+            // before a loaded machine has started them, and the reads would be quiet ones).
             #expect(Shell.eventually(within: 20) { flood.connectionsSoFar >= 2 }, "the flood never connected")
-            flooded.append(try Readers.seconds(reading: path, times: 500))
+            let failures = try Readers.failures(reading: path, times: 500)
+            #expect(failures.isEmpty, "reads during the flood: \(failures.prefix(3))")
             let (connections, dropped) = flood.stop()
             #expect(connections > 0 && dropped > 0, "the garbage client was never dropped: \(connections) connections")
         }
-        let ratio = (flooded.sorted()[1]) / (quiet.sorted()[1])
-        #expect(ratio < 3, "reads through the share took \(ratio)× as long while other clients flooded it")
         // The guest and the share are none the worse.
         #expect(guest.ukfs(["get", "vm1", "print/console_lvl"]).stdout == "3\n")
         // The clients that just left (the flooders, that get) are counted out as their closes arrive.
@@ -212,17 +209,26 @@ struct SharedLineTests {
 
 /// Tight open/read/close loops, as the benchmark's readers, without a process per read.
 enum Readers {
-    static func seconds(reading path: String, times: Int) throws -> Double {
+    /// Opens, reads to the end and closes `path` `times` times; says what went wrong with each read
+    /// that failed or did not give one number on a line.
+    static func failures(reading path: String, times: Int) throws -> [String] {
+        var failures: [String] = []
         var buffer = [UInt8](repeating: 0, count: 256)
-        let started = ContinuousClock.now
         for _ in 0..<times {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw FixtureError("open \(path): \(String(cString: strerror(errno)))") }
-            while buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
+            var text: [UInt8] = []
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 { failures.append("read: \(String(cString: strerror(errno)))") }
+                if count <= 0 { break }
+                text += buffer[0..<count]
+            }
             close(fd)
+            let value = String(decoding: text, as: UTF8.self)
+            if !value.hasSuffix("\n") || UInt64(value.dropLast()) == nil { failures.append("read \(value.debugDescription)") }
         }
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return failures
     }
 }
 
