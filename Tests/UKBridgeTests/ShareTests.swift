@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import NIOPosix
 import Testing
-import UKTestSupport
 import UKBridge
 import UKBridgeClient
 import UKGuestTree
 import UKSimulator
+import UKTestSupport
 
 /// The share in one process: a one-client simulator, a holder, and clients of its share, each a
 /// plain BridgeConnection, as every ukfs process is.

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import NIOPosix
 import Testing
-import UKTestSupport
 import UKBridge
 import UKBridgeClient
+import UKTestSupport
 
 @testable import UKFilesystem
 

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
-import UKTestSupport
 import UKBridgeClient
+import UKTestSupport
 
 @testable import UKFilesystem
 

@@ -328,3 +328,19 @@ private final class EventsWanted: Sendable {
     func raise() { raised.store(true, ordering: .relaxed) }
     var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
+
+extension Instance {
+    /// A guest that handshakes and hangs up at once, at this instance's socket, and a mount of it
+    /// that logs at info level: what the flapping test and its measurement both watch.
+    func mountFlapping() throws -> (guest: HostileGuest, logLines: () -> [Substring]) {
+        let guest = try HostileGuest(path: socket, behaviour: .flapping)
+        let log = folder + "/mount.log"
+        do {
+            try mountOnly(options: ["-o", "log=\(log)", "--log-level", "info"])
+        } catch {
+            guest.stop()
+            throw error
+        }
+        return (guest, { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n") })
+    }
+}

@@ -73,16 +73,14 @@ struct IsolationMeasurements {
     func flapping() throws {
         let instance = try Instance()
         defer { instance.stop() }
-        let guest = try HostileGuest(path: instance.socket, behaviour: .flapping)
+        let (guest, logLines) = try instance.mountFlapping()
         defer { guest.stop() }
-        let log = instance.folder + "/mount.log"
-        try instance.mountOnly(options: ["-o", "log=\(log)", "--log-level", "info"])
         let pid = Self.serverPid(instance, "ukfs mount vm1 \(instance.mountpoint) --foreground")
         usleep(10_000_000)
         let after10 = guest.connectionsAccepted
         let cpu = Self.cpuPercent(pid, over: 20)
         let after30 = guest.connectionsAccepted
-        let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count
+        let lines = logLines().count
         print(
             "MEASURE flapping: \(after10) connections in the first 10 s, \(String(format: "%.2f", Double(after30 - after10) / 20)) reconnects/s from 10 s to 30 s; \(lines) log lines in 30 s (info level) = \(lines * 2) per minute; daemon CPU \(String(format: "%.1f", cpu)) %"
         )
