@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UKFSIntegrationTests",
-            dependencies: ["ukfs", "ukfs-bench", "UKBridge", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["ukfs", "ukfs-bench", "UKBridge", "UKTestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]
 )

@@ -2,12 +2,13 @@ import Foundation
 import NIOCore
 import Testing
 import UKBridge
+import UKTestSupport
 
 /// Local processes that push back on a share, as they were found doing it (issue 19): a client
 /// that floods STATUS or unknown-type frames and never reads, one that WATCHes and never reads
 /// during an event storm, and 64 that connect and idle. Each is a real client on the share socket.
 /// One at a time: each loads the machine on purpose, and the suites beside it must still run.
-@Suite("Hostile share clients", .serialized)
+@Suite("Hostile share clients", .serialized, .ownThreads)
 struct HostileClientTests {
     /// STATUS (`554b03003f0705009242`) and an unknown type (`554b03003f330600a40e`), as found.
     static let statusFrame: [UInt8] = [0x55, 0x4b, 0x03, 0x00, 0x3f, 0x07, 0x05, 0x00, 0x92, 0x42]
