@@ -32,16 +32,27 @@ struct ExportSecurityTests {
             status: result.status, stdout: result.stdout, stderr: (try? String(contentsOfFile: body, encoding: .utf8)) ?? "")
     }
 
+    /// A running guest and, in its folder's `tls/`, a CA and a server certificate it signed.
+    static func guestWithCertificates() throws -> (Instance, TestCertificates) {
+        let guest = try Instance()
+        do {
+            try guest.startGuest()
+            try FileManager.default.createDirectory(atPath: guest.folder + "/tls", withIntermediateDirectories: true)
+            let certificates = try TestCertificates(folder: guest.folder + "/tls")
+            try certificates.issue("server")
+            return (guest, certificates)
+        } catch {
+            guest.stop()
+            throw error
+        }
+    }
+
     @Test(
         "curl --cacert with basic auth gets metrics; a wrong password or none is 401; plain HTTP is refused; a renewed certificate is served without a restart"
     )
     func tlsAndBasicAuth() throws {
-        let guest = try Instance()
+        let (guest, certificates) = try Self.guestWithCertificates()
         defer { guest.stop() }
-        try guest.startGuest()
-        try FileManager.default.createDirectory(atPath: guest.folder + "/tls", withIntermediateDirectories: true)
-        let certificates = try TestCertificates(folder: guest.folder + "/tls")
-        try certificates.issue("server")
         let hash = try TestCertificates.bcrypt("s3cret")
         let (export, url) = try Self.export(
             guest,
@@ -81,12 +92,8 @@ struct ExportSecurityTests {
 
     @Test("RequireAndVerifyClientCert: a client without a certificate, or with one the CA did not sign, is refused")
     func clientCertificates() throws {
-        let guest = try Instance()
+        let (guest, certificates) = try Self.guestWithCertificates()
         defer { guest.stop() }
-        try guest.startGuest()
-        try FileManager.default.createDirectory(atPath: guest.folder + "/tls", withIntermediateDirectories: true)
-        let certificates = try TestCertificates(folder: guest.folder + "/tls")
-        try certificates.issue("server")
         let client = try certificates.issue("prometheus", client: true)
         let (export, url) = try Self.export(
             guest,
