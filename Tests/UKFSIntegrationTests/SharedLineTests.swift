@@ -142,9 +142,11 @@ struct SharedLineTests {
         }
         // The guest and the share are none the worse.
         #expect(guest.ukfs(["get", "vm1", "print/console_lvl"]).stdout == "3\n")
-        // The clients that just left (the flooders, that get) are counted out as their closes arrive.
+        // The clients that just left (the flooders, that get) are counted out as their closes arrive:
+        // here at once; within 20 s however loaded the machine (a loaded CI run still counted one
+        // after 5 s), and still before the share's 30 s idle close could be what counted them out.
         #expect(
-            Shell.eventually(within: 5) {
+            Shell.eventually(within: 20) {
                 Shell.run(["/bin/cat", second + "/.ukfs/state"]).stdout.hasPrefix("connected (shared by 1,")
             }, "\(Shell.run(["/bin/cat", second + "/.ukfs/state"]).stdout)")
     }
