@@ -158,7 +158,10 @@ let package = Package(
         ),
         .testTarget(
             name: "UKFSIntegrationTests",
-            dependencies: ["ukfs", "ukfs-bench", "UKBridge", "UKTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "ukfs", "ukfs-bench", "UKBridge", "UKBridgeClient", "UKTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
     ]
 )

@@ -100,34 +100,3 @@ final class DirectWriter: Sendable {
         }
     }
 }
-
-/// A connected Unix stream socket, made here rather than by NIO so that DirectWriter can have its
-/// descriptor. Non-blocking from the start: a listener with a full backlog answers EAGAIN at once
-/// instead of blocking the caller.
-enum UnixSocket {
-    static func connect(to path: String) throws -> Int32 {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw IOError(errnoCode: ENAMETOOLONG, reason: "socket path")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard status == 0 else {
-            let failure = errno
-            Foundation.close(fd)
-            throw IOError(errnoCode: failure, reason: "connect")
-        }
-        return fd
-    }
-}

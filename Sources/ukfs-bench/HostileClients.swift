@@ -1,5 +1,6 @@
 import Foundation
 import UKBridge
+import UKBridgeClient
 
 /// `ukfs-bench --hostile`: what local processes that push back on a share cost its holder (issue
 /// 19). A one-client simulator is held by a mount's server, then by `ukfs attach`; one local
@@ -209,18 +210,9 @@ private final class RawClient {
     private let fd: Int32
 
     init?(path: String) {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8.prefix(107))) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
+        // Connected blocking, as a plain client waits for a busy listener; then left non-blocking.
+        guard let connected = try? UnixSocket.connect(to: path, nonBlocking: false) else { return nil }
+        fd = connected
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 

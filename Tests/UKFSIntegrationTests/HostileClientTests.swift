@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 import UKBridge
+import UKBridgeClient
 import UKTestSupport
 
 /// Local processes that push back on a share, as they were found doing it (issue 19): a client
@@ -197,18 +198,9 @@ final class RawShareClient {
     private var fd: Int32
 
     init?(path: String) {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            return nil
-        }
+        // Connected blocking, as a plain client waits for a busy listener; then left non-blocking.
+        guard let connected = try? UnixSocket.connect(to: path, nonBlocking: false) else { return nil }
+        fd = connected
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import UKBridgeClient
 
 /// The local syslog daemon's socket, written as glibc's syslog(3) writes it: one RFC 3164
 /// datagram per message (`<PRI>Mmm dd hh:mm:ss TAG[PID]: text`). Written here, not through
@@ -42,27 +43,7 @@ final class SyslogSocket: Sendable {
     }
 
     private static func connect(_ path: String) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return -1 }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else {
-            close(fd)
-            return -1
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return -1
-        }
-        return fd
+        (try? UnixSocket.connect(to: path, datagram: true, nonBlocking: false)) ?? -1
     }
 
     /// `Dec  7 17:40:02`, local time, as RFC 3164 and syslog(3) write it.
